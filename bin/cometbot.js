@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Thin shim: the compiled entry does the work; no TypeScript loader on the start-up path.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  process.stderr.write(`error: cometbot needs Node.js 20 or newer (this is ${process.version})\nhint: install Node.js 20+ from https://nodejs.org\n`);
+  process.exit(1);
+}
+// A closed pipe (cometbot … | head) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+const { main, createDeps } = await import('../dist/main.js');
+process.exitCode = await main(process.argv.slice(2), createDeps());

@@ -1,0 +1,16 @@
+// The one colour decision and the only chalk import. NO_COLOR is honoured here (chalk does not).
+import { Chalk, type ChalkInstance } from 'chalk';
+import { readEnv, type Env } from '../env.js';
+
+export type Colors = ChalkInstance;
+
+export function wantsColor(stream: { isTTY?: boolean }, env: Env, noColorFlag: boolean): boolean {
+  const settings = readEnv(env);
+  if (noColorFlag || settings.noColor) return false;
+  if (settings.forceColor) return true;
+  return Boolean(stream.isTTY);
+}
+
+export function createColors(enabled: boolean): Colors {
+  return new Chalk({ level: enabled ? 1 : 0 });
+}

@@ -1,0 +1,68 @@
+// Data to stdout, everything else to stderr. `--json` turns stdout into a machine contract.
+import type { Deps } from '../deps.js';
+import { createColors, wantsColor, type Colors } from './colors.js';
+
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+}
+
+export class Output {
+  readonly c: Colors;
+  /** Colours for stderr, decided separately: stdout may be piped while stderr is a terminal. */
+  readonly ce: Colors;
+  readonly json: boolean;
+  private readonly stdout: Deps['stdout'];
+  private readonly stderr: Deps['stderr'];
+
+  constructor(deps: Pick<Deps, 'stdout' | 'stderr' | 'env'>, options: OutputOptions) {
+    this.stdout = deps.stdout;
+    this.stderr = deps.stderr;
+    this.json = options.json;
+    this.c = createColors(!options.json && wantsColor(deps.stdout, deps.env, !options.color));
+    this.ce = createColors(wantsColor(deps.stderr, deps.env, !options.color));
+  }
+
+  /** A line of result data on stdout. */
+  data(line: string): void {
+    this.stdout.write(`${line}\n`);
+  }
+
+  /** One JSON document (or one NDJSON event) on stdout. */
+  jsonLine(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  info(line: string): void {
+    this.stderr.write(`${line}\n`);
+  }
+
+  success(line: string): void {
+    this.stderr.write(`${this.ce.green('✔')} ${line}\n`);
+  }
+
+  warn(line: string): void {
+    this.stderr.write(`${this.ce.yellow('warning:')} ${line}\n`);
+  }
+
+  /** True when stderr is a terminal a person watches (spinners, progress). */
+  get interactiveStderr(): boolean {
+    return Boolean(this.stderr.isTTY) && !this.json;
+  }
+
+  /** Shows a spinner on a TTY stderr while `work` runs; silent otherwise. */
+  async spin<T>(label: string, work: Promise<T>): Promise<T> {
+    if (!this.interactiveStderr) return work;
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let i = 0;
+    const draw = () => this.stderr.write(`\r${this.ce.cyan(frames[i++ % frames.length])} ${label}`);
+    draw();
+    const timer = setInterval(draw, 80);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+      this.stderr.write('\r\x1b[2K');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// What every command run needs: global flags, output, the profile. Heavy modules load lazily here.
+import type { Command } from 'commander';
+import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { ConfigStore } from '../adapters/config-store.js';
+import type { ConfigFile, Profile } from '../core/profile.js';
+import { DEFAULT_PROFILE, apiBaseUrl, pick } from '../core/profile.js';
+import { readEnv } from '../env.js';
+import { UsageError } from '../errors.js';
+import { version } from '../version.js';
+
+export interface GlobalOptions {
+  profile: string;
+  json: boolean;
+  color: boolean;
+}
+
+export function globalOptions(cmd: Command, deps: Pick<Deps, 'env'>): GlobalOptions {
+  const o = cmd.optsWithGlobals() as { profile?: string; json?: boolean; color?: boolean };
+  return { profile: o.profile ?? readEnv(deps.env).profile ?? DEFAULT_PROFILE, json: Boolean(o.json), color: o.color !== false };
+}
+
+export async function createOutput(deps: Deps, g: GlobalOptions): Promise<Output> {
+  const { Output } = await import('../adapters/output.js');
+  return new Output(deps, { json: g.json, color: g.color });
+}
+
+export async function openConfig(deps: Deps, out: Output): Promise<ConfigStore> {
+  const { createConfigStore } = await import('../adapters/config-store.js');
+  return createConfigStore(deps.env, (line) => out.warn(line));
+}
+
+export interface Connection {
+  profileName: string;
+  profile: Profile;
+  config: ConfigFile;
+  store: ConfigStore;
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** Loads the profile and applies flag > env > profile for the API settings. */
+export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, flags: { apiUrl?: string } = {}): Promise<Connection> {
+  const store = await openConfig(deps, out);
+  const config = store.load();
+  const profile = config.profiles[g.profile];
+  if (!profile) {
+    const known = Object.keys(config.profiles);
+    throw new UsageError(
+      `no profile "${g.profile}" in ${store.file}`,
+      known.length ? `run cometbot init --profile ${g.profile}, or use one of: ${known.join(', ')}` : 'run cometbot init first',
+    );
+  }
+  const env = readEnv(deps.env);
+  const appId = pick(env.appId, profile.appId)!;
+  const region = pick(env.region, profile.region)!;
+  const apiKey = pick(env.apiKey, profile.apiKey)!;
+  const baseUrl = apiBaseUrl(appId, region, pick(flags.apiUrl, env.apiUrl, profile.apiUrl));
+  return { profileName: g.profile, profile: { ...profile, appId, region: region as Profile['region'], apiKey }, config, store, baseUrl, apiKey };
+}
+
+export async function createClient(out: Output, baseUrl: string, apiKey: string) {
+  const { CometChatClient } = await import('../adapters/cometchat-client.js');
+  return new CometChatClient({
+    baseUrl,
+    apiKey,
+    version: version(),
+    onRetry: ({ delayMs, reason }) => {
+      if (!out.json) out.info(out.ce.dim(`  ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s…`));
+    },
+  });
+}

@@ -1,0 +1,239 @@
+// `cometbot init`: ensure the bot's user and bot registration, then save a profile.
+import type { Command } from 'commander';
+import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { CometChatClient, Json } from '../adapters/cometchat-client.js';
+import type { Prompts } from '../adapters/prompts.js';
+import { CliError, ApiError, UsageError } from '../errors.js';
+import { readEnv } from '../env.js';
+import { apiBaseUrl, pick, type Profile } from '../core/profile.js';
+import {
+  GROUP_SETTINGS, REGIONS, validateApiKey, validateAppId, validateCredential, validateGroupSetting, validateRegion, validateUid, validateUrl,
+  type GroupChatSetting,
+} from '../core/validate.js';
+import { generateCredentials } from '../core/credentials.js';
+import { createClient, createOutput, globalOptions, openConfig, type GlobalOptions } from './context.js';
+
+export interface InitFlags {
+  appId?: string;
+  region?: string;
+  apiKey?: string;
+  uid?: string;
+  name?: string;
+  avatar?: string;
+  groupSetting?: string;
+  callbackUser?: string;
+  callbackPassword?: string;
+  ngrokAuthtoken?: string;
+  apiUrl?: string;
+  bot: boolean;
+  yes: boolean;
+}
+
+export interface InitResult {
+  profile: string;
+  appId: string;
+  region: string;
+  bot: { uid: string; name: string };
+  userCreated: boolean;
+  botConfigured: boolean;
+  callback: { username: string; password: string };
+}
+
+export const DEFAULT_GROUP_SETTING: GroupChatSetting = 'mentionedMessages';
+
+export function registerInit(program: Command, deps: Deps): Command {
+  return program
+    .command('init')
+    .description("create (or reuse) the bot's user and bot registration in CometChat and save a profile")
+    .option('--app-id <id>', 'CometChat App ID (env COMETCHAT_APP_ID)')
+    .option('--region <region>', `app region: ${REGIONS.join('|')} (env COMETCHAT_REGION)`)
+    .option('--api-key <key>', 'REST API Key, fullAccess (prefer env COMETCHAT_API_KEY or the prompt: argv is visible to other users)')
+    .option('--uid <uid>', "the bot's UID: letters, digits, - and _, under 50 characters")
+    .option('--name <name>', "the bot's display name (default: the UID)")
+    .option('--avatar <url>', "the bot's avatar URL")
+    .option('--group-setting <setting>', `which group messages reach the bot: ${GROUP_SETTINGS.join('|')} (default ${DEFAULT_GROUP_SETTING})`)
+    .option('--callback-user <name>', 'Basic Auth username for the callback (default: generated)')
+    .option('--callback-password <password>', 'Basic Auth password for the callback (default: generated, 32 characters)')
+    .option('--ngrok-authtoken <token>', 'ngrok authtoken to store for listen (prefer env NGROK_AUTHTOKEN)')
+    .option('--api-url <url>', 'REST base URL instead of https://{appId}.api-{region}.cometchat.io/v3 (env COMETBOT_API_URL)')
+    .option('--no-bot', 'only ensure the user; do not register the bot through /bots')
+    .option('-y, --yes', 'accept every default without asking')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ COMETCHAT_API_KEY=... cometbot init --app-id 2541abc --region eu --uid support-bot --name "Support Bot"
+  $ cometbot init                       # asks for what is missing (on a terminal)
+  $ cometbot --profile staging init --app-id 99xyz --region us --uid helper --json`,
+    )
+    .action(async (raw: InitFlags, cmd: Command) => {
+      await runInit(raw, deps, globalOptions(cmd, deps));
+    });
+}
+
+export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): Promise<InitResult> {
+  const out = await createOutput(deps, g);
+  const store = await openConfig(deps, out);
+  const config = store.load(); // a corrupt file stops here, before anything is sent or overwritten
+  const existing: Profile | undefined = config.profiles[g.profile];
+  const env = readEnv(deps.env);
+  const ask = await canAsk(deps, env.ci);
+  const prompt = async <T>(q: (p: Prompts) => Promise<T>): Promise<T> => q(await deps.prompts());
+  const required = async (flag: string, given: string | undefined, q: (p: Prompts) => Promise<string>): Promise<string> => {
+    if (given !== undefined) return given;
+    if (!ask) throw new UsageError(`missing ${flag}`, `pass ${flag.split(' ')[0]} <value>, or run cometbot init on a terminal to be asked`);
+    return prompt(q);
+  };
+  /** A value with a default: asked on a terminal unless --yes, else the default. */
+  const optional = async (given: string | undefined, fallback: string, q: (p: Prompts) => Promise<string>): Promise<string> =>
+    given ?? (ask && !flags.yes ? prompt(q) : fallback);
+
+  const appId = validateAppId(
+    await required('--app-id', pick(flags.appId, env.appId, existing?.appId), (p) => p.input({ message: 'CometChat App ID', validate: check(validateAppId) })),
+  );
+  const regionGiven = pick(flags.region, env.region, existing?.region) ?? (flags.yes ? 'us' : undefined);
+  const region = validateRegion(
+    await required('--region', regionGiven, (p) => p.select({ message: 'Region', choices: REGIONS.map((r) => ({ value: r })), default: 'us' })),
+  );
+  const apiKey = validateApiKey(
+    await required('--api-key (or env COMETCHAT_API_KEY)', pick(flags.apiKey, env.apiKey, existing?.apiKey), (p) =>
+      p.password({ message: 'REST API Key (fullAccess, not the Auth Key)', validate: check(validateApiKey) }),
+    ),
+  );
+  const uidRaw = await required('--uid', pick(flags.uid, existing?.bot.uid), (p) => p.input({ message: 'Bot UID', default: 'my-bot', validate: check(validateUid) }));
+  const { uid, lowercased } = validateUid(uidRaw);
+  if (lowercased) out.info(`note: UID lower-cased to "${uid}", as CometChat does`);
+  const name = await optional(pick(flags.name, existing?.bot.name), uid, (p) => p.input({ message: 'Bot display name', default: uid }));
+  const groupChatSetting = validateGroupSetting(
+    await optional(pick(flags.groupSetting, existing?.bot.groupChatSetting), DEFAULT_GROUP_SETTING, (p) =>
+      p.select({ message: 'Which group messages reach the bot?', choices: GROUP_SETTINGS.map((s) => ({ value: s })), default: DEFAULT_GROUP_SETTING }),
+    ),
+  );
+  if (flags.avatar) validateUrl(flags.avatar, '--avatar');
+  const apiUrlOverride = pick(flags.apiUrl, env.apiUrl, existing?.apiUrl);
+  if (apiUrlOverride) validateUrl(apiUrlOverride, '--api-url');
+  const generated = generateCredentials(deps.randomBytes);
+  const callback = {
+    username: flags.callbackUser ? validateCredential(flags.callbackUser, 'username', '--callback-user') : existing?.callback.username ?? generated.username,
+    password: flags.callbackPassword ? validateCredential(flags.callbackPassword, 'password', '--callback-password') : existing?.callback.password ?? generated.password,
+  };
+
+  // Everything is valid locally: only now talk to CometChat.
+  const baseUrl = apiBaseUrl(appId, region, apiUrlOverride);
+  const client = await createClient(out, baseUrl, apiKey);
+  const userCreated = await out.spin(`Checking user ${uid}…`, ensureUser(client, { uid, name, avatar: flags.avatar }, out));
+  let botConfigured = false;
+  if (flags.bot !== false) {
+    botConfigured = await out.spin(`Registering bot ${uid}…`, ensureBot(client, { uid, groupChatSetting, ...callback }, out));
+  } else {
+    out.info(`skipped bot registration (--no-bot)`);
+  }
+
+  const profile: Profile = {
+    appId,
+    region,
+    apiKey,
+    ...(flags.apiUrl || existing?.apiUrl ? { apiUrl: flags.apiUrl ?? existing?.apiUrl } : {}),
+    bot: { uid, name, groupChatSetting },
+    callback,
+    ...(pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) ? { ngrokAuthtoken: pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) } : {}),
+    ...(existing?.ngrokDomain ? { ngrokDomain: existing.ngrokDomain } : {}),
+  };
+  if (JSON.stringify(existing) !== JSON.stringify(profile)) {
+    store.save({ ...config, profiles: { ...config.profiles, [g.profile]: profile } });
+    out.success(`profile "${g.profile}" saved to ${store.file}`);
+  } else {
+    out.success(`profile "${g.profile}" unchanged (${store.file})`);
+  }
+
+  const result: InitResult = { profile: g.profile, appId, region, bot: { uid, name }, userCreated, botConfigured, callback };
+  if (g.json) {
+    out.jsonLine(result);
+  } else {
+    out.info('');
+    out.info(`Next: ${out.ce.bold('cometbot listen')} to receive callbacks (add an ngrok token for a public URL: cometbot init --ngrok-authtoken, or NGROK_AUTHTOKEN)`);
+    out.info(`      ${out.ce.bold(`cometbot say --to <uid> "hello"`)} to send a message as ${uid}`);
+  }
+  return result;
+}
+
+async function canAsk(deps: Deps, ci: boolean): Promise<boolean> {
+  const { canPrompt } = await import('../adapters/prompts.js');
+  return canPrompt(deps, ci);
+}
+
+/** Adapts a throwing validator to inquirer's validate (true or the message to show). */
+function check(validate: (v: string) => unknown): (v: string) => true | string {
+  return (v) => {
+    try {
+      validate(v);
+      return true;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+}
+
+async function ensureUser(client: CometChatClient, user: { uid: string; name: string; avatar?: string }, out: Output): Promise<boolean> {
+  try {
+    await client.getUser(user.uid);
+    out.success(`user ${user.uid} already exists: reusing it`);
+    return false;
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.code !== 'ERR_UID_NOT_FOUND') throw e;
+  }
+  try {
+    await client.createUser(user.avatar ? user : { uid: user.uid, name: user.name });
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'ERR_UID_ALREADY_EXISTS') {
+      throw new CliError(
+        `user ${user.uid} exists but is deactivated, so it cannot be used as a bot`,
+        `reactivate it (Dashboard → Users, or PUT /users with {"uidsToActivate":["${user.uid}"]}) and run init again, or pick another --uid`,
+      );
+    }
+    throw e;
+  }
+  out.success(`created user ${user.uid} (${user.name})`);
+  return true;
+}
+
+interface BotSettings {
+  uid: string;
+  groupChatSetting: GroupChatSetting;
+  username: string;
+  password: string;
+}
+
+async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output): Promise<boolean> {
+  const wanted: Json = { useBasicAuth: true, username: bot.username, password: bot.password, groupChatSetting: bot.groupChatSetting };
+  try {
+    let current: Json | undefined;
+    try {
+      current = await client.getBot(bot.uid);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== 'ERR_BOT_NOT_FOUND') throw e;
+    }
+    if (!current) {
+      await client.createBot({ uid: bot.uid, ...wanted });
+      out.success(`registered bot ${bot.uid} with Basic Auth (it is enabled when cometbot listen sets its webhook URL)`);
+    } else if (Object.entries(wanted).some(([k, v]) => current![k] !== v)) {
+      await client.updateBot(bot.uid, wanted);
+      out.success(`updated bot ${bot.uid} (Basic Auth, group setting ${bot.groupChatSetting})`);
+    } else {
+      out.success(`bot ${bot.uid} already registered with these settings`);
+    }
+    return true;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    // /bots is new and may not exist for every plan or region: never fail init for it.
+    out.warn(`the /bots API was refused (${e.code}, HTTP ${e.status}); register the bot in the dashboard instead:`);
+    out.info(`  Dashboard → AI Agents → Custom Bots → Add`);
+    out.info(`    UID:           ${bot.uid}`);
+    out.info(`    URL:           the public URL that cometbot listen prints`);
+    out.info(`    Group setting: ${bot.groupChatSetting}`);
+    out.info(`    Security:      Basic Auth, username ${bot.username}, password ${bot.password}`);
+    out.info(`    Enable:        on`);
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+// Every environment variable cometbot reads, in one place. Nothing else touches process.env.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export type Env = Record<string, string | undefined>;
+
+const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() ? v.trim() : undefined);
+
+export interface EnvSettings {
+  /** Overrides both the config dir and the data dir (captures). */
+  home?: string;
+  apiUrl?: string;
+  appId?: string;
+  region?: string;
+  apiKey?: string;
+  ngrokAuthtoken?: string;
+  profile?: string;
+  noColor: boolean;
+  forceColor: boolean;
+  ci: boolean;
+  debug: boolean;
+}
+
+export function readEnv(env: Env): EnvSettings {
+  return {
+    home: nonEmpty(env.COMETBOT_HOME),
+    apiUrl: nonEmpty(env.COMETBOT_API_URL),
+    appId: nonEmpty(env.COMETCHAT_APP_ID),
+    region: nonEmpty(env.COMETCHAT_REGION),
+    apiKey: nonEmpty(env.COMETCHAT_API_KEY),
+    ngrokAuthtoken: nonEmpty(env.NGROK_AUTHTOKEN),
+    profile: nonEmpty(env.COMETBOT_PROFILE),
+    // https://no-color.org: any non-empty value disables colour.
+    noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false',
+    ci: env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0',
+    debug: env.COMETBOT_DEBUG === '1' || env.COMETBOT_DEBUG === 'true',
+  };
+}
+
+function userHome(env: Env): string {
+  return nonEmpty(env.HOME) ?? homedir();
+}
+
+/** Directory holding config.json; resolved per call so tests can swap the env. */
+export function configDir(env: Env): string {
+  const home = nonEmpty(env.COMETBOT_HOME);
+  if (home) return home;
+  return join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(userHome(env), '.config'), 'cometbot');
+}
+
+/** Directory holding one JSONL capture file per `listen` run. */
+export function capturesDir(env: Env): string {
+  const home = nonEmpty(env.COMETBOT_HOME);
+  if (home) return join(home, 'captures');
+  return join(nonEmpty(env.XDG_DATA_HOME) ?? join(userHome(env), '.local', 'share'), 'cometbot', 'captures');
+}

@@ -1,0 +1,49 @@
+// Typed errors. Commands throw these; main.ts is the one place that turns them into exit codes.
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+
+export class CliError extends Error {
+  readonly exitCode: number = EXIT.failure;
+  /** The next step the user should take, printed as `hint:` under the error line. */
+  readonly hint?: string;
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad flag, bad value, missing value with no TTY: exit 2, nothing sent. */
+export class UsageError extends CliError {
+  override readonly exitCode = EXIT.usage;
+}
+
+/** Ctrl-C at a prompt. */
+export class CancelledError extends CliError {
+  override readonly exitCode = EXIT.cancelled;
+  constructor(message = 'cancelled') {
+    super(message);
+  }
+}
+
+/** CometChat answered with its error envelope (or a non-2xx without one). */
+export class ApiError extends CliError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    hint?: string,
+  ) {
+    super(`${code}: ${message}`, hint);
+  }
+}
+
+/** DNS, connection refused, reset, timeout: the request never got an answer. */
+export class NetworkError extends CliError {}
+
+/** Config file unreadable, corrupt or unwritable. */
+export class ConfigError extends CliError {}
+
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof CliError;
+}

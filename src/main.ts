@@ -1,0 +1,113 @@
+// The commander program and the ONE place where errors become exit codes and stderr lines.
+import { Command, CommanderError } from 'commander';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from './deps.js';
+import { CliError, EXIT } from './errors.js';
+import { readEnv } from './env.js';
+import { version } from './version.js';
+import { registerInit } from './commands/init.js';
+import { registerSay } from './commands/say.js';
+import { registerListen } from './commands/listen.js';
+import { registerCaptures } from './commands/captures.js';
+import { registerEmulate } from './commands/emulate.js';
+import { registerDemo } from './commands/demo.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  1    runtime failure (network, CometChat API error, I/O)
+  2    usage error (unknown flag, bad value, missing value with no TTY)
+  130  cancelled (Ctrl-C at a prompt)
+
+Environment:
+  COMETCHAT_APP_ID, COMETCHAT_REGION, COMETCHAT_API_KEY   override the profile
+  NGROK_AUTHTOKEN        ngrok authtoken for listen's public URL
+  COMETBOT_API_URL       REST base URL (e.g. a local cometbot emulate)
+  COMETBOT_HOME          directory for config.json and captures/
+  COMETBOT_PROFILE       profile to use when --profile is not given
+  NO_COLOR               disable colour;  COMETBOT_DEBUG=1 prints stack traces`;
+
+export function buildProgram(deps: Deps): Command {
+  const program = new Command('cometbot')
+    .description('Build a CometChat custom bot: create it, receive and capture its callbacks, reply, test offline.')
+    .version(version(), '-v, --version', 'print the version')
+    .option('--profile <name>', 'profile in config.json to use (default: "default")')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cometbot demo                                   # the whole loop offline, no account needed
+  $ cometbot init --app-id 2541abc --region eu --uid support-bot
+  $ cometbot listen                                 # callback server + ngrok tunnel + capture log
+  $ cometbot say --to alice "Hello from the bot"
+  $ cometbot captures schema --format typescript > payload.d.ts
+${EXIT_CODES_HELP}`,
+    );
+  program.configureHelp({ sortSubcommands: false });
+
+  for (const register of [registerInit, registerSay, registerListen, registerCaptures, registerEmulate, registerDemo]) {
+    const cmd = register(program, deps);
+    inheritBehaviour(cmd, deps);
+  }
+  return program;
+}
+
+/** Subcommands need exitOverride and our streams too, or commander exits the process itself. */
+function inheritBehaviour(cmd: Command, deps: Deps): void {
+  cmd.exitOverride().configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
+  cmd.showSuggestionAfterError(true);
+  for (const sub of cmd.commands) inheritBehaviour(sub, deps);
+}
+
+export async function main(argv: string[], deps: Deps): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, deps);
+  }
+}
+
+export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
+  const debug = readEnv(deps.env).debug;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;
+    // commander already printed its "error: …" line.
+    deps.stderr.write('hint: run cometbot --help (or cometbot <command> --help) for usage\n');
+    return EXIT.usage;
+  }
+  if (e instanceof CliError) {
+    deps.stderr.write(`error: ${e.message}\n`);
+    if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);
+    if (debug && e.stack) deps.stderr.write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  deps.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  deps.stderr.write(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'hint: this looks like a bug in cometbot; run again with COMETBOT_DEBUG=1 and report the output\n');
+  return EXIT.failure;
+}
+
+export function createDeps(): Deps {
+  return {
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: () => new Date(),
+    prompts: async () => (await import('./adapters/prompts.js')).createInquirerPrompts(),
+    openTunnel: async () => (await import('./adapters/tunnel.js')).ngrokOpener(),
+    randomBytes: (n) => randomBytes(n),
+    signals: process,
+  };
+}
