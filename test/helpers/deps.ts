@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../src/deps.js';
+import type { Prompts } from '../../src/adapters/prompts.js';
+import type { TunnelOpener } from '../../src/adapters/tunnel.js';
+import { input, output, type CapturedStream } from './streams.js';
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'cometbot-test-'));
+}
+
+export interface TestDeps extends Deps {
+  stdout: CapturedStream;
+  stderr: CapturedStream;
+  signals: EventEmitter;
+}
+
+/** A scripted prompt seam: answers are taken in order; a missing answer fails the test loudly. */
+export function scriptedPrompts(answers: (string | boolean)[]): Prompts & { asked: string[] } {
+  const asked: string[] = [];
+  const next = (message: string) => {
+    asked.push(message);
+    if (answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
+    return answers.shift()!;
+  };
+  return {
+    asked,
+    input: async (q) => String(next(q.message)),
+    password: async (q) => String(next(q.message)),
+    select: async (q) => String(next(q.message)),
+    confirm: async (q) => Boolean(next(q.message)),
+  };
+}
+
+export function makeDeps(options: {
+  home?: string;
+  env?: Record<string, string | undefined>;
+  stdin?: string | null;
+  tty?: boolean;
+  prompts?: Prompts;
+  openTunnel?: TunnelOpener;
+} = {}): TestDeps {
+  const home = options.home ?? tempHome();
+  const tty = options.tty ?? false;
+  return {
+    env: { COMETBOT_HOME: home, HOME: home, NO_COLOR: '1', ...options.env },
+    stdin: input(options.stdin ?? null, tty),
+    stdout: output(tty),
+    stderr: output(tty),
+    now: () => new Date('2026-11-25T12:00:00Z'),
+    prompts: async () => options.prompts ?? scriptedPrompts([]),
+    openTunnel: async () =>
+      options.openTunnel ??
+      (async () => {
+        throw new Error('tunnel not expected in this test');
+      }),
+    randomBytes: (n) => randomBytes(n),
+    signals: new EventEmitter(),
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { parseJsonObject, parsePort, validateCredential, validateGroupSetting, validateRegion, validateUid, validateUrl } from '../../src/core/validate.js';
+import { UsageError } from '../../src/errors.js';
+import { generateCredentials, randomAlphanumeric } from '../../src/core/credentials.js';
+import { randomBytes } from 'node:crypto';
+import { apiBaseUrl, pick } from '../../src/core/profile.js';
+
+describe('validateUid', () => {
+  it('accepts letters, digits, - and _', () => {
+    expect(validateUid('support_bot-2')).toEqual({ uid: 'support_bot-2', lowercased: false });
+  });
+  it('lower-cases and says so', () => {
+    expect(validateUid('Support-Bot')).toEqual({ uid: 'support-bot', lowercased: true });
+  });
+  it.each(['has space', 'dot.bot', 'emoji🙂', '', 'a'.repeat(50)])('rejects %j as a usage error', (uid) => {
+    expect(() => validateUid(uid)).toThrow(UsageError);
+  });
+  it('accepts 49 characters (under 50)', () => {
+    expect(validateUid('a'.repeat(49)).uid).toHaveLength(49);
+  });
+  it('suggests a cleaned-up UID', () => {
+    try {
+      validateUid('my bot!');
+    } catch (e) {
+      expect((e as UsageError).hint).toContain('--uid my-bot');
+    }
+  });
+});
+
+describe('other validators', () => {
+  it('regions', () => {
+    expect(validateRegion('EU')).toBe('eu');
+    expect(() => validateRegion('asia')).toThrow(/expected one of us, eu, in/);
+  });
+  it('group settings, case-insensitive', () => {
+    expect(validateGroupSetting('mentionedmessages')).toBe('mentionedMessages');
+    expect(() => validateGroupSetting('some')).toThrow(UsageError);
+  });
+  it('credentials: alphanumeric, <= 50, password >= 8', () => {
+    expect(validateCredential('abc12345', 'password', '--callback-password')).toBe('abc12345');
+    expect(() => validateCredential('short', 'password', '--callback-password')).toThrow(/at least 8/);
+    expect(() => validateCredential('a'.repeat(51), 'username', '--callback-user')).toThrow(/at most 50/);
+    expect(() => validateCredential('has:colon', 'username', '--callback-user')).toThrow(/letters and digits/);
+  });
+  it('JSON objects only', () => {
+    expect(parseJsonObject('{"a":1}', '--metadata')).toEqual({ a: 1 });
+    expect(() => parseJsonObject('{bad', '--metadata')).toThrow(/invalid JSON for --metadata/);
+    expect(() => parseJsonObject('[1]', '--metadata')).toThrow(/expected an object/);
+  });
+  it('ports and URLs', () => {
+    expect(parsePort('0')).toBe(0);
+    expect(() => parsePort('70000')).toThrow(UsageError);
+    expect(() => parsePort('abc')).toThrow(UsageError);
+    expect(validateUrl('http://127.0.0.1:3000/x', '--to').port).toBe('3000');
+    expect(() => validateUrl('ftp://x', '--to')).toThrow(UsageError);
+    expect(() => validateUrl('not a url', '--to')).toThrow(UsageError);
+  });
+});
+
+describe('generated credentials', () => {
+  it('satisfy CometChat (alphanumeric, <= 50) and ngrok (password >= 8)', () => {
+    for (let i = 0; i < 50; i++) {
+      const { username, password } = generateCredentials((n) => randomBytes(n));
+      expect(username).toMatch(/^cometbot[A-Za-z0-9]{6}$/);
+      expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(validateCredential(password, 'password', 'x')).toBe(password);
+    }
+  });
+  it('skips biased bytes', () => {
+    const bytes = [255, 250, 248, 0, 61];
+    expect(randomAlphanumeric(2, () => Uint8Array.from(bytes))).toBe('A9');
+  });
+});
+
+describe('profile resolution', () => {
+  it('flag > env > profile, empty strings skipped', () => {
+    expect(pick('flag', 'env', 'profile')).toBe('flag');
+    expect(pick(undefined, '', 'profile')).toBe('profile');
+    expect(pick(undefined, undefined)).toBeUndefined();
+  });
+  it('builds the regional base URL unless overridden', () => {
+    expect(apiBaseUrl('abc', 'eu')).toBe('https://abc.api-eu.cometchat.io/v3');
+    expect(apiBaseUrl('abc', 'eu', 'http://127.0.0.1:9/v3/')).toBe('http://127.0.0.1:9/v3');
+  });
+});
