@@ -1,7 +1,8 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
 import { Command, CommanderError } from 'commander';
 import { randomBytes } from 'node:crypto';
-import type { Deps } from './deps.js';
+import { createWriteStream, fstatSync } from 'node:fs';
+import type { Deps, OutStream } from './deps.js';
 import { CliError, EXIT } from './errors.js';
 import { readEnv } from './env.js';
 import { version } from './version.js';
@@ -102,7 +103,7 @@ export function createDeps(): Deps {
   return {
     env: process.env,
     stdin: process.stdin,
-    stdout: process.stdout,
+    stdout: nonBlockingStdout(),
     stderr: process.stderr,
     now: () => new Date(),
     prompts: async () => (await import('./adapters/prompts.js')).createInquirerPrompts(),
@@ -110,4 +111,23 @@ export function createDeps(): Deps {
     randomBytes: (n) => randomBytes(n),
     signals: process,
   };
+}
+
+/**
+ * On Linux, Node writes to a pipe synchronously: a reader that stops reading would freeze the event
+ * loop, and with it listen's acks. An fs stream writes from the thread pool instead.
+ */
+function nonBlockingStdout(): OutStream {
+  try {
+    const stat = fstatSync(1);
+    if (process.stdout.isTTY || !(stat.isFIFO() || stat.isSocket())) return process.stdout;
+  } catch {
+    return process.stdout;
+  }
+  const stream = createWriteStream('', { fd: 1, autoClose: false });
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  return stream;
 }

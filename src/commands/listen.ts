@@ -1,6 +1,332 @@
+// `cometbot listen`: callback server + capture log + tunnel + webhook registration, rendered here.
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { CometChatClient } from '../adapters/cometchat-client.js';
+import type { Tunnel, TunnelOptions } from '../adapters/tunnel.js';
+import type { AcceptedRequest, CallbackServer } from '../adapters/callback-server.js';
+import { CliError, UsageError } from '../errors.js';
+import { capturesDir, readEnv } from '../env.js';
+import { parsePort, validateUrl } from '../core/validate.js';
+import { randomAlphanumeric } from '../core/credentials.js';
+import { replyTarget, type CaptureRecord } from '../core/capture.js';
+import { TaskQueue } from '../core/task-queue.js';
+import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 
-export function registerListen(program: Command, _deps: Deps): Command {
-  return program.command('listen').description('(not built yet)');
+export interface ListenFlags {
+  port?: string;
+  host?: string;
+  path?: string;
+  tunnel: boolean;
+  domain?: string;
+  register: boolean;
+  cleanup?: boolean;
+  forwardTo?: string;
+  echo?: boolean;
+  captureFile?: string;
+  auth: boolean;
+  quiet?: boolean;
+  apiUrl?: string;
+  inspect?: boolean;
+  inspectPort?: string;
+}
+
+export const SELFTEST_TIMEOUT_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+export function registerListen(program: Command, deps: Deps): Command {
+  return program
+    .command('listen')
+    .description('run the callback server behind Basic Auth, expose it with ngrok and capture every payload')
+    .option('--port <n>', 'local port (0 = any free port)', '3978')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--path <path>', 'callback path', '/')
+    .option('--no-tunnel', 'local only: do not open an ngrok tunnel')
+    .option('--domain <domain>', 'reserved ngrok domain to use')
+    .option('--no-register', "do not set the bot's webhook URL in CometChat")
+    .option('--cleanup', 'on exit, disable the bot (enabled: false)')
+    .option('--forward-to <url>', 'after the ack, POST each payload (same body and auth) to your own bot')
+    .option('--echo', 'reply to each user message with the same text, as the bot')
+    .option('--capture-file <path>', 'append captures to this file instead of a new one per run')
+    .option('--no-auth', 'accept requests without Basic Auth (not recommended)')
+    .option('-q, --quiet', 'one line per request, no pretty JSON')
+    .option('--inspect', 'serve the live web inspector on 127.0.0.1')
+    .option('--inspect-port <n>', 'inspector port (0 = any free port)', '3979')
+    .option('--api-url <url>', 'REST base URL (env COMETBOT_API_URL)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cometbot listen                                   # tunnel (with an ngrok token) + registration + captures
+  $ cometbot listen --no-tunnel --port 0 --json       # local only; NDJSON events on stdout
+  $ cometbot listen --forward-to http://localhost:3000/bot --inspect
+  $ cometbot listen --domain mybot.ngrok.app --cleanup --echo
+
+Every request is written to the capture file before it is answered 200; see it with cometbot captures.`,
+    )
+    .action(async (raw: ListenFlags, cmd: Command) => {
+      await runListen(raw, deps, globalOptions(cmd, deps));
+    });
+}
+
+interface Parsed {
+  port: number;
+  host: string;
+  path: string;
+  forwardTo?: URL;
+  inspectPort: number;
+}
+
+function parseFlags(flags: ListenFlags): Parsed {
+  const path = flags.path ?? '/';
+  if (!path.startsWith('/')) throw new UsageError(`invalid --path "${path}": it must start with /`, 'e.g. --path /cometchat');
+  return {
+    port: parsePort(flags.port ?? '3978'),
+    host: flags.host ?? '127.0.0.1',
+    path,
+    forwardTo: flags.forwardTo ? validateUrl(flags.forwardTo, '--forward-to') : undefined,
+    inspectPort: parsePort(flags.inspectPort ?? '3979', '--inspect-port'),
+  };
+}
+
+export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+  const parsed = parseFlags(flags);
+  const out = await createOutput(deps, g);
+  const env = readEnv(deps.env);
+
+  let conn: Connection | undefined;
+  try {
+    conn = await loadConnection(deps, out, g, flags);
+  } catch (e) {
+    // A profile holds the callback credentials; only --no-auth can run without one.
+    if (!(e instanceof UsageError) || flags.auth !== false) throw e;
+  }
+  if (flags.echo && !conn) throw new UsageError('--echo needs a profile to reply as the bot', 'run cometbot init first');
+  const credentials = flags.auth === false ? null : conn!.profile.callback;
+  if (!credentials) out.warn(out.ce.red.bold('--no-auth: anyone who finds the URL can post to it. Use it only for local experiments.'));
+
+  const [{ CaptureStore }, { CallbackServer }, { LineSink }, { summaryLine, prettyJson }] = await Promise.all([
+    import('../adapters/capture-store.js'),
+    import('../adapters/callback-server.js'),
+    import('../adapters/line-sink.js'),
+    import('../adapters/request-renderer.js'),
+  ]);
+
+  const startedAt = deps.now();
+  const runTag = randomAlphanumeric(6, deps.randomBytes).toLowerCase();
+  const storeEvents = {
+    onError: (e: NodeJS.ErrnoException) =>
+      out.info(out.ce.red.bold(`error: cannot write the capture file ${store.file} (${e.code ?? e.message}): answering 503 until it works again, so nothing is acked unrecorded`)),
+    onRecover: () => out.info(out.ce.green(`capture file writable again: ${store.file}`)),
+  };
+  const store = flags.captureFile ? new CaptureStore(flags.captureFile, storeEvents) : CaptureStore.inDir(capturesDir(deps.env), startedAt, runTag, storeEvents);
+  await store.open();
+
+  const server = new CallbackServer({ host: parsed.host, port: parsed.port, path: parsed.path, credentials, store, runTag, now: deps.now });
+  let local: { port: number; url: string };
+  try {
+    local = await server.start();
+  } catch (e) {
+    await store.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${parsed.port} on ${parsed.host} is already in use`, `stop the other process, or pass another port: --port 0 picks a free one`);
+    if (code === 'EACCES') throw new CliError(`no permission to listen on port ${parsed.port}`, 'use a port above 1024, e.g. --port 3978');
+    throw new CliError(`cannot listen on ${parsed.host}:${parsed.port} (${code ?? (e as Error).message})`, 'check --host and --port');
+  }
+
+  const sink = new LineSink(deps.stdout);
+  const client: CometChatClient | undefined = conn ? await createClient(out, conn.baseUrl, conn.apiKey) : undefined;
+  const botUid = conn?.profile.bot.uid;
+
+  // Rendering and follow-up work happen after the ack, never before it.
+  server.on('request', (req) => {
+    if (g.json) sink.write(`${JSON.stringify({ event: 'request', ...req.record })}\n`);
+    else {
+      sink.write(`${summaryLine(out.c, req.record, req.summary)}\n`);
+      if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : req.record.rawBody}\n`);
+    }
+  });
+  server.on('rejected', (record: CaptureRecord) => {
+    if (g.json) sink.write(`${JSON.stringify({ event: 'request', ...record })}\n`);
+    else sink.write(`${summaryLine(out.c, record)}\n`);
+  });
+  let failedCaptures = 0;
+  server.on('captureFailed', () => failedCaptures++);
+
+  let forwarder: import('../adapters/forwarder.js').Forwarder | undefined;
+  if (parsed.forwardTo) {
+    const { Forwarder } = await import('../adapters/forwarder.js');
+    forwarder = new Forwarder(parsed.forwardTo, (r) => {
+      if (g.json) sink.write(`${JSON.stringify({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) })}\n`);
+      else if (r.status !== null) sink.write(`  ${out.c.dim('↪ forwarded')} ${r.status < 400 ? out.c.green(String(r.status)) : out.c.red(String(r.status))} ${out.c.dim(`${r.ms} ms ${r.id}`)}\n`);
+      else sink.write(`  ${out.c.red('↪ forward failed')} ${r.error} ${out.c.dim(r.id)}\n`);
+    });
+    const f = forwarder;
+    server.on('request', (req: AcceptedRequest) => f.forward({ id: req.record.id, body: req.bodyText, authorization: req.authorization, contentType: headerString(req.record.headers['content-type']) }));
+  }
+
+  const echoQueue = new TaskQueue(4, 1_000);
+  if (flags.echo && client && botUid) {
+    server.on('request', (req: AcceptedRequest) => {
+      const s = req.summary;
+      // Never answer the bot itself (that would loop), duplicates, or anything without text.
+      if (req.record.duplicate || !s.text || s.sender === botUid || s.category !== 'message') return;
+      const target = replyTarget(s);
+      if (!target) return;
+      echoQueue.push(async () => {
+        try {
+          const sent = await client.sendBotMessage(botUid, { ...target, category: 'message', type: 'text', data: { text: s.text } });
+          if (g.json) sink.write(`${JSON.stringify({ event: 'reply', id: req.record.id, messageId: String(sent.id) })}\n`);
+          else sink.write(`  ${out.c.dim('↩ echoed as')} ${botUid} ${out.c.dim(`message ${String(sent.id)} to ${target.receiverType} ${target.receiver}`)}\n`);
+        } catch (e) {
+          out.warn(`echo reply for ${req.record.id} failed: ${(e as Error).message}`);
+        }
+      });
+    });
+  }
+
+  // The inspector (optional) renders the same events in a browser.
+  let inspector: { url: string; close(): Promise<void> } | undefined;
+  if (flags.inspect) {
+    const { startInspector } = await import('../adapters/inspector-server.js');
+    inspector = await startInspector({ port: parsed.inspectPort, captureFiles: [store.file], live: server, forwardTo: parsed.forwardTo, out });
+  }
+
+  // Public URL.
+  const authtoken = env.ngrokAuthtoken ?? conn?.profile.ngrokAuthtoken;
+  const domain = flags.domain ?? conn?.profile.ngrokDomain;
+  let tunnel: Tunnel | undefined;
+  const addr = `${parsed.host}:${local.port}`;
+  const openTunnel = async (edgeAuth: boolean): Promise<Tunnel | undefined> => {
+    const opener = await deps.openTunnel();
+    const options: TunnelOptions = {
+      addr,
+      authtoken: authtoken!,
+      ...(domain ? { domain } : {}),
+      ...(edgeAuth && credentials ? { basicAuth: credentials } : {}),
+      onStatus: (status) => out.info(status === 'connected' ? out.ce.green(`tunnel ${status}`) : out.ce.yellow(`tunnel ${status}: ngrok is reconnecting…`)),
+    };
+    try {
+      return await out.spin('Opening ngrok tunnel…', opener(options));
+    } catch (e) {
+      const { describeTunnelError } = await import('../adapters/tunnel.js');
+      out.warn(`could not open the ngrok tunnel: ${describeTunnelError(e, authtoken!)}`);
+      out.info('  continuing local-only; check the token (dashboard.ngrok.com → Your Authtoken) and your network');
+      return undefined;
+    }
+  };
+  if (flags.tunnel !== false) {
+    if (authtoken) tunnel = await openTunnel(true);
+    else out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
+  }
+  const publicUrl = () => (tunnel ? joinUrl(tunnel.url, parsed.path) : null);
+
+  const register = async (enabled: boolean): Promise<void> => {
+    if (!client || !botUid) return;
+    const url = publicUrl();
+    try {
+      await client.updateBot(botUid, enabled ? { webhookURL: url, enabled: true } : { enabled: false });
+      out.success(enabled ? `webhook of bot ${botUid} set to ${url} (enabled)` : `bot ${botUid} disabled (--cleanup)`);
+    } catch (e) {
+      out.warn(`could not ${enabled ? 'register the webhook' : 'disable the bot'} (${(e as Error).message}); set it in the dashboard: AI Agents → Custom Bots → ${botUid}`);
+    }
+  };
+  if (tunnel && flags.register !== false) await register(true);
+
+  if (g.json) {
+    sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
+  } else {
+    out.info(`${out.ce.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${g.profile}` : ''}`);
+    out.info(`  local    ${local.url}`);
+    if (tunnel) out.info(`  public   ${publicUrl()}${credentials ? out.ce.dim('  (Basic Auth at ngrok’s edge and here)') : ''}`);
+    out.info(`  capture  ${store.file}`);
+    if (inspector) out.info(`  inspect  ${inspector.url}`);
+    if (forwarder) out.info(`  forward  ${forwarder.target.href}`);
+    out.info(out.ce.dim('Waiting for requests… Ctrl-C to stop.'));
+  }
+
+  if (tunnel) void selfTest();
+
+  async function selfTest(): Promise<void> {
+    const nonce = randomAlphanumeric(16, deps.randomBytes);
+    server.selfTestNonce = nonce;
+    const arrived = new Promise<{ authorized: boolean; hadAuthorization: boolean } | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), SELFTEST_TIMEOUT_MS);
+      timer.unref();
+      const onTest = (t: { nonce: string; authorized: boolean; hadAuthorization: boolean }) => {
+        if (t.nonce !== nonce) return;
+        clearTimeout(timer);
+        server.off('selftest', onTest);
+        resolve(t);
+      };
+      server.on('selftest', onTest);
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-cometbot-selftest': nonce };
+    if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    fetch(publicUrl()!, { method: 'POST', headers, body: '{"selftest":true}', signal: AbortSignal.timeout(SELFTEST_TIMEOUT_MS) })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+    const result = await arrived;
+    server.selfTestNonce = undefined;
+    if (!result) {
+      out.warn(`the public URL did not reach this machine within ${SELFTEST_TIMEOUT_MS / 1000} s; CometChat's callbacks may not arrive (check the tunnel and firewall)`);
+      return;
+    }
+    if (credentials && !result.hadAuthorization) {
+      // ngrok's edge took the Authorization header: reopen without edge auth so the local check still works.
+      out.warn('ngrok’s edge auth does not pass the Authorization header on; reopening the tunnel without edge auth (cometbot still checks Basic Auth locally)');
+      await tunnel?.close();
+      tunnel = await openTunnel(false);
+      if (tunnel && flags.register !== false) await register(true);
+      if (tunnel && g.json) sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
+      else if (tunnel) out.info(`  public   ${publicUrl()}`);
+      return;
+    }
+    out.success('public URL verified');
+  }
+
+  // Run until SIGINT/SIGTERM; a second signal forces the exit.
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      deps.signals.off('SIGINT', stop);
+      deps.signals.off('SIGTERM', stop);
+      const force = () => {
+        out.info(out.ce.yellow('forced exit'));
+        server.destroy();
+        resolve();
+      };
+      deps.signals.once('SIGINT', force);
+      deps.signals.once('SIGTERM', force);
+      void shutdown().then(() => {
+        deps.signals.off('SIGINT', force);
+        deps.signals.off('SIGTERM', force);
+        resolve();
+      });
+    };
+    deps.signals.on('SIGINT', stop);
+    deps.signals.on('SIGTERM', stop);
+  });
+
+  async function shutdown(): Promise<void> {
+    if (!g.json) out.info(out.ce.dim('\nstopping…'));
+    await server.close(SHUTDOWN_GRACE_MS);
+    await Promise.all([forwarder?.drain(3_000), echoQueue.drain(3_000)]);
+    if (flags.cleanup) await register(false);
+    await tunnel?.close();
+    await inspector?.close();
+    await store.close();
+    const c = server.counts;
+    const total = c.accepted + c.rejected + c.failed;
+    out.info(
+      `${total} request${total === 1 ? '' : 's'}: ${c.accepted} accepted${c.duplicates ? ` (${c.duplicates} duplicate)` : ''}, ${c.rejected} rejected${failedCaptures ? `, ${failedCaptures} answered 503 (capture failed)` : ''} → ${store.file}`,
+    );
+  }
+}
+
+function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+function headerString(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }

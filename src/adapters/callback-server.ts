@@ -1,0 +1,255 @@
+// The bot's callback endpoint: Basic Auth, capture before ack, typed events after it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { CaptureStore } from './capture-store.js';
+import { captureLine, duplicateKey, redactHeaders, RecentKeys, summarize, type CaptureRecord, type MessageSummary, type RecordMeta } from '../core/capture.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const SELFTEST_HEADER = 'x-cometbot-selftest';
+
+export interface CallbackServerOptions {
+  host: string;
+  port: number;
+  path: string;
+  /** null: --no-auth. */
+  credentials: { username: string; password: string } | null;
+  store: CaptureStore;
+  runTag: string;
+  now: () => Date;
+  maxBodyBytes?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+export interface AcceptedRequest {
+  record: CaptureRecord;
+  summary: MessageSummary;
+  /** Raw body and auth header, in process only: for --forward-to. Never printed or stored. */
+  bodyText: string;
+  authorization?: string;
+}
+
+export interface CallbackServerEvents {
+  request: [AcceptedRequest];
+  rejected: [CaptureRecord];
+  selftest: [{ nonce: string; authorized: boolean; hadAuthorization: boolean }];
+  /** A request could not be recorded and got a 503. */
+  captureFailed: [{ id: string; error: NodeJS.ErrnoException }];
+}
+
+const OK_BODY = '{"ok":true}';
+const OK_HEADERS = { 'content-type': 'application/json', 'content-length': String(OK_BODY.length) };
+
+export class CallbackServer extends EventEmitter<CallbackServerEvents> {
+  private server?: Server;
+  private readonly expectedAuthHash?: Buffer;
+  private readonly recent = new RecentKeys(10_000);
+  private readonly reading = new Map<IncomingMessage, { started: number; res: ServerResponse; meta: RecordMeta }>();
+  private sweeper?: NodeJS.Timeout;
+  private seq = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  selfTestNonce?: string;
+  readonly counts = { accepted: 0, rejected: 0, duplicates: 0, failed: 0 };
+
+  constructor(private readonly opts: CallbackServerOptions) {
+    super();
+    if (opts.credentials) {
+      const expected = `Basic ${Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString('base64')}`;
+      this.expectedAuthHash = sha256(expected);
+    }
+  }
+
+  async start(): Promise<{ port: number; url: string }> {
+    const headersTimeout = this.opts.headersTimeoutMs ?? 10_000;
+    const server = createServer(
+      { headersTimeout, requestTimeout: 0, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, Math.max(50, headersTimeout / 4)) },
+      (req, res) => this.handle(req, res),
+    );
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const bodyTimeout = this.opts.bodyTimeoutMs ?? 10_000;
+    this.sweeper = setInterval(() => this.sweep(bodyTimeout), Math.min(1_000, Math.max(20, bodyTimeout / 4)));
+    this.sweeper.unref();
+    const { port } = server.address() as AddressInfo;
+    const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    return { port, url: `http://${host}:${port}${this.opts.path}` };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
+    res.once('close', () => this.settled());
+    const q = req.url!.indexOf('?');
+    const pathname = q === -1 ? req.url! : req.url!.slice(0, q);
+    if (pathname !== this.opts.path) return this.reject(req, res, 404, 'unknown path');
+    if (req.method !== 'POST') return this.reject(req, res, 405, 'method not allowed', { allow: 'POST' });
+    const selftest = req.headers[SELFTEST_HEADER];
+    if (selftest !== undefined && selftest === this.selfTestNonce) return this.answerSelfTest(req, res, selftest);
+    if (this.expectedAuthHash && !this.authorized(req.headers.authorization)) {
+      return this.reject(req, res, 401, req.headers.authorization ? 'wrong credentials' : 'missing credentials', { 'www-authenticate': 'Basic realm="cometbot"' });
+    }
+    const max = this.opts.maxBodyBytes ?? MAX_BODY_BYTES;
+    const declared = Number(req.headers['content-length']);
+    if (declared > max) return this.reject(req, res, 413, `body over ${max} bytes`, { connection: 'close' });
+
+    const meta = this.meta(req, 200, 'accepted');
+    this.reading.set(req, { started: Date.now(), res, meta });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        this.reading.delete(req);
+        req.removeAllListeners('data');
+        req.removeAllListeners('end');
+        this.reject(req, res, 413, `body over ${max} bytes`, { connection: 'close' }, meta);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!this.reading.delete(req)) return; // already answered (timeout)
+      this.accept(req, res, meta, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+  }
+
+  private accept(req: IncomingMessage, res: ServerResponse, meta: RecordMeta, raw: Buffer): void {
+    const text = raw.toString('utf8');
+    let parsed: unknown;
+    let json = true;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      json = false;
+    }
+    meta.bytes = raw.length;
+    meta.json = json;
+    const summary = json ? summarize(parsed) : {};
+    const key = duplicateKey(summary);
+    if (key && this.recent.check(key)) meta.duplicate = true;
+    const line = captureLine(meta, { text, parsed });
+    this.opts.store.append(line).then(
+      () => {
+        res.writeHead(200, OK_HEADERS);
+        res.end(OK_BODY);
+        this.counts.accepted++;
+        if (meta.duplicate) this.counts.duplicates++;
+        const record = meta as CaptureRecord;
+        if (json) record.body = parsed;
+        else record.rawBody = text;
+        this.emit('request', { record, summary, bodyText: text, authorization: req.headers.authorization });
+      },
+      (error: NodeJS.ErrnoException) => {
+        // Never ack what was not recorded: CometChat (or the sender) will retry.
+        this.counts.failed++;
+        const body = JSON.stringify({ ok: false, error: 'capture could not be written' });
+        res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '10' });
+        res.end(body);
+        this.emit('captureFailed', { id: meta.id, error });
+      },
+    );
+  }
+
+  private reject(req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}, base?: RecordMeta): void {
+    const meta = base ?? this.meta(req, status, 'rejected');
+    meta.status = status;
+    meta.verdict = 'rejected';
+    meta.reason = reason;
+    meta.bytes = Number(req.headers['content-length']) || 0;
+    this.counts.rejected++;
+    const body = JSON.stringify({ ok: false, error: reason });
+    const send = () => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+      res.end(body);
+    };
+    // Metadata only, no body. A failed write still gets the rejection it deserves.
+    this.opts.store.append(captureLine(meta, undefined)).then(send, send);
+    this.emit('rejected', meta as CaptureRecord);
+  }
+
+  private answerSelfTest(req: IncomingMessage, res: ServerResponse, nonce: string): void {
+    const header = req.headers.authorization;
+    const authorized = !this.expectedAuthHash || this.authorized(header);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, OK_HEADERS);
+      res.end(OK_BODY);
+      this.emit('selftest', { nonce, authorized, hadAuthorization: header !== undefined });
+    });
+  }
+
+  private meta(req: IncomingMessage, status: number, verdict: 'accepted' | 'rejected'): RecordMeta {
+    return {
+      id: `${this.opts.runTag}-${++this.seq}`,
+      receivedAt: this.opts.now().toISOString(),
+      method: req.method ?? '',
+      path: req.url ?? '',
+      status,
+      verdict,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      headers: redactHeaders(req.headers),
+      bytes: 0,
+      json: false,
+    };
+  }
+
+  /** Constant time whatever the input: both sides are hashed to 32 bytes first. */
+  private authorized(header: string | undefined): boolean {
+    if (typeof header !== 'string') return false;
+    return timingSafeEqual(sha256(header), this.expectedAuthHash!);
+  }
+
+  private sweep(bodyTimeoutMs: number): void {
+    const now = Date.now();
+    for (const [req, { started, res, meta }] of this.reading) {
+      if (now - started < bodyTimeoutMs) continue;
+      this.reading.delete(req);
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      this.reject(req, res, 408, `body not received within ${bodyTimeoutMs} ms`, { connection: 'close' }, meta);
+      res.once('finish', () => req.socket.destroy());
+    }
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const done of this.idleWaiters.splice(0)) done();
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded by graceMs), then closes every socket. */
+  async close(graceMs = 5_000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    clearInterval(this.sweeper);
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise<void>((r) => setTimeout(r, graceMs).unref())]);
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** Forced stop (second Ctrl-C): drop every connection now. */
+  destroy(): void {
+    clearInterval(this.sweeper);
+    this.server?.closeAllConnections();
+    this.server?.close();
+    this.server = undefined;
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

@@ -1,0 +1,32 @@
+// How a callback looks in the terminal: one summary line, then the pretty body unless --quiet.
+import type { Colors } from './colors.js';
+import type { CaptureRecord, MessageSummary } from '../core/capture.js';
+import { preview, summarize } from '../core/capture.js';
+
+export function summaryLine(c: Colors, record: CaptureRecord, summary: MessageSummary = record.body !== undefined ? summarize(record.body) : {}): string {
+  const time = c.dim(new Date(record.receivedAt).toTimeString().slice(0, 8));
+  const status = record.status < 300 ? c.green(String(record.status)) : record.status < 500 ? c.yellow(String(record.status)) : c.red(String(record.status));
+  if (record.verdict === 'rejected') {
+    return `${time} ${status} ${c.yellow('rejected')} ${record.method} ${record.path} ${c.dim(`(${record.reason ?? ''}) from ${record.remoteAddress}`)}`;
+  }
+  if (!record.json) return `${time} ${status} ${c.yellow('⚠ body is not JSON')} ${c.dim(`(${record.bytes} bytes, kept as rawBody)`)} ${c.dim(record.id)}`;
+  const who = `${summary.sender ?? '?'} → ${summary.receiver ?? '?'}${summary.receiverType === 'group' ? c.dim(' (group)') : ''}`;
+  const kind = c.cyan(`${summary.category ?? '?'}/${summary.type ?? '?'}`);
+  const text = summary.text !== undefined ? ` "${preview(summary.text)}"` : '';
+  const flags = [record.duplicate ? c.magenta('duplicate') : '', summary.parentId ? c.dim(`thread ${summary.parentId}`) : '', summary.trigger && summary.trigger !== 'after_message' ? c.dim(summary.trigger) : '']
+    .filter(Boolean)
+    .join(' ');
+  return `${time} ${status} ${c.bold(who)} ${kind}${text}${flags ? ` ${flags}` : ''} ${c.dim(record.id)}`;
+}
+
+/** Indented JSON with keys and strings coloured (no colour codes when colour is off). */
+export function prettyJson(c: Colors, value: unknown): string {
+  const text = JSON.stringify(value, null, 2);
+  if (c.level === 0) return text;
+  return text.replace(/("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (match, str: string, colon: string, lit: string, num: string) => {
+    if (str) return colon ? `${c.cyan(str)}${colon}` : c.green(str);
+    if (lit) return c.magenta(lit);
+    if (num) return c.yellow(num);
+    return match;
+  });
+}

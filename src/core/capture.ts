@@ -1,0 +1,124 @@
+// Capture records (one JSON line per request) and what a callback payload says. Pure.
+
+export interface CaptureRecord {
+  id: string;
+  receivedAt: string;
+  method: string;
+  path: string;
+  status: number;
+  verdict: 'accepted' | 'rejected';
+  reason?: string;
+  remoteAddress: string;
+  headers: Record<string, string | string[]>;
+  bytes: number;
+  json: boolean;
+  body?: unknown;
+  rawBody?: string;
+  duplicate?: boolean;
+}
+
+const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    out[key] = REDACTED_HEADERS.has(key) ? '[redacted]' : value;
+  }
+  return out;
+}
+
+export type RecordMeta = Omit<CaptureRecord, 'body' | 'rawBody'>;
+
+/**
+ * One JSONL line. When the body is valid single-line JSON its text is spliced in as is, so the
+ * hot path never re-serialises it; a body with raw line breaks is re-serialised to keep one line.
+ */
+export function captureLine(meta: RecordMeta, body: { text: string; parsed?: unknown } | undefined): string {
+  const head = JSON.stringify(meta);
+  if (!body) return `${head}\n`;
+  if (meta.json) {
+    const text = /[\n\r\u2028\u2029]/.test(body.text) ? JSON.stringify(body.parsed) : body.text;
+    return `${head.slice(0, -1)},"body":${text}}\n`;
+  }
+  return `${head.slice(0, -1)},"rawBody":${JSON.stringify(body.text)}}\n`;
+}
+
+export interface MessageSummary {
+  trigger?: string;
+  id?: string;
+  sender?: string;
+  receiver?: string;
+  receiverType?: string;
+  category?: string;
+  type?: string;
+  text?: string;
+  parentId?: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** The message object inside a callback: `data`, or `data.message` in the newer webhook shape. */
+export function messageOf(payload: unknown): Record<string, unknown> | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const data = (payload as { data?: unknown }).data;
+  if (!data || typeof data !== 'object') return undefined;
+  const inner = (data as { message?: unknown }).message;
+  return (inner && typeof inner === 'object' ? inner : data) as Record<string, unknown>;
+}
+
+/** Reads the fields a person wants to see, defensively: CometChat does not document this shape. */
+export function summarize(payload: unknown): MessageSummary {
+  const message = messageOf(payload);
+  const trigger = payload && typeof payload === 'object' ? str((payload as { trigger?: unknown }).trigger) : undefined;
+  if (!message) return { trigger };
+  const data = message.data && typeof message.data === 'object' ? (message.data as Record<string, unknown>) : {};
+  return {
+    trigger,
+    id: str(message.id),
+    sender: str(message.sender) ?? str((message.sender as { uid?: unknown } | undefined)?.uid),
+    receiver: str(message.receiver) ?? str((message.receiver as { uid?: unknown } | undefined)?.uid),
+    receiverType: str(message.receiverType),
+    category: str(message.category),
+    type: str(message.type),
+    text: str(data.text),
+    parentId: str(message.parentId),
+  };
+}
+
+/** Same `trigger` and message id: CometChat delivered it again. */
+export function duplicateKey(summary: MessageSummary): string | undefined {
+  return summary.id ? `${summary.trigger ?? ''}\u0000${summary.id}` : undefined;
+}
+
+/** Remembers the last `limit` keys; older ones fall out, so memory stays bounded. */
+export class RecentKeys {
+  private readonly seen = new Set<string>();
+  constructor(private readonly limit = 10_000) {}
+
+  /** True when the key was seen before; records it either way. */
+  check(key: string): boolean {
+    if (this.seen.has(key)) return true;
+    this.seen.add(key);
+    if (this.seen.size > this.limit) this.seen.delete(this.seen.values().next().value as string);
+    return false;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+/** Where an echo (or any reply) goes: the group for group messages, else the sender. */
+export function replyTarget(summary: MessageSummary): { receiver: string; receiverType: 'user' | 'group' } | undefined {
+  if (summary.receiverType === 'group' && summary.receiver) return { receiver: summary.receiver, receiverType: 'group' };
+  if (summary.sender) return { receiver: summary.sender, receiverType: 'user' };
+  return undefined;
+}
+
+export function preview(text: string | undefined, max = 60): string {
+  if (text === undefined) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
