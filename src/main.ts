@@ -1,8 +1,7 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
 import { Command, CommanderError } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, fstatSync } from 'node:fs';
-import type { Deps, OutStream } from './deps.js';
+import type { Deps } from './deps.js';
 import { CliError, EXIT } from './errors.js';
 import { readEnv } from './env.js';
 import { version } from './version.js';
@@ -103,7 +102,8 @@ export function createDeps(): Deps {
   return {
     env: process.env,
     stdin: process.stdin,
-    stdout: nonBlockingStdout(),
+    // Node queues writes to a pipe that is not being read (measured); listen bounds that queue itself.
+    stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
     prompts: async () => (await import('./adapters/prompts.js')).createInquirerPrompts(),
@@ -113,21 +113,3 @@ export function createDeps(): Deps {
   };
 }
 
-/**
- * On Linux, Node writes to a pipe synchronously: a reader that stops reading would freeze the event
- * loop, and with it listen's acks. An fs stream writes from the thread pool instead.
- */
-function nonBlockingStdout(): OutStream {
-  try {
-    const stat = fstatSync(1);
-    if (process.stdout.isTTY || !(stat.isFIFO() || stat.isSocket())) return process.stdout;
-  } catch {
-    return process.stdout;
-  }
-  const stream = createWriteStream('', { fd: 1, autoClose: false });
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-  return stream;
-}

@@ -1,6 +1,6 @@
 // The capture log: one JSONL file per run, appended with group commit.
 // A line's promise resolves only after write(2) returned for it, so an acked request survives SIGKILL.
-import { close, mkdirSync, open, write } from 'node:fs';
+import { close, existsSync, mkdirSync, open, write } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface CaptureStoreEvents {
@@ -103,7 +103,7 @@ export class CaptureStore {
 
   private async ensureOpen(): Promise<number> {
     if (this.fd !== undefined) return this.fd;
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(this.file));
     this.fd = await new Promise<number>((resolve, reject) => open(this.file, 'a', 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
     return this.fd;
   }
@@ -128,4 +128,12 @@ function writeAll(fd: number, buffer: Buffer): Promise<void> {
       });
     step(0);
   });
+}
+
+/** mkdir -p, one level at a time: Node's recursive mkdir can spin forever on pseudo file systems (/proc). */
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  mkdirSync(dir, { mode: 0o700 });
 }

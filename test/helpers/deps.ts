@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import type { Deps } from '../../src/deps.js';
 import type { Prompts } from '../../src/adapters/prompts.js';
 import type { TunnelOpener } from '../../src/adapters/tunnel.js';
@@ -60,4 +62,22 @@ export function makeDeps(options: {
     randomBytes: (n) => randomBytes(n),
     signals: new EventEmitter(),
   };
+}
+
+export const CALLBACK = { username: 'cometbotTEST01', password: 'Pw0123456789abcdefPw0123456789ab' };
+
+/** Writes a profile straight to config.json (what init would save), pointing at `apiUrl`. */
+export function writeProfile(home: string, apiUrl: string, extra: Record<string, unknown> = {}): void {
+  const { writeFileSync, mkdirSync } = require('node:fs') as typeof import('node:fs');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const profile = {
+    appId: 'testapp',
+    region: 'eu',
+    apiKey: 'test-rest-api-key-1234567890',
+    apiUrl,
+    bot: { uid: 'helper', name: 'Helper', groupChatSetting: 'mentionedMessages' },
+    callback: CALLBACK,
+    ...extra,
+  };
+  writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile } }), { mode: 0o600 });
 }
