@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CallbackServer } from '../../src/adapters/callback-server.js';
+import { CaptureStore } from '../../src/adapters/capture-store.js';
+import { tempHome, CALLBACK } from '../helpers/deps.js';
+import { basic, post } from '../helpers/listen.js';
+
+let server: CallbackServer | undefined;
+afterEach(async () => server?.close(100));
+
+async function start(opts: { headersTimeoutMs?: number; bodyTimeoutMs?: number } = {}) {
+  const file = join(tempHome(), 'c.jsonl');
+  const store = new CaptureStore(file);
+  await store.open();
+  server = new CallbackServer({ host: '127.0.0.1', port: 0, path: '/', credentials: CALLBACK, store, runTag: 't', now: () => new Date(), ...opts });
+  const { port } = await server.start();
+  return { port, file, store };
+}
+
+function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    socket.on('data', (d) => (out += d));
+    socket.on('close', () => resolve(out));
+    socket.on('error', () => resolve(out));
+  });
+}
+
+describe('CallbackServer timeouts', () => {
+  it('answers 408 when the body is too slow, and records it without a body', async () => {
+    const { port, file } = await start({ bodyTimeoutMs: 150 });
+    const auth = basic(CALLBACK.username, CALLBACK.password);
+    const reply = await raw(port, `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"partial":`);
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    const [record] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(record).toMatchObject({ status: 408, verdict: 'rejected' });
+    expect(record.body).toBeUndefined();
+  });
+
+  it('answers 408 when the headers are too slow', async () => {
+    const { port } = await start({ headersTimeoutMs: 200 });
+    const reply = await raw(port, 'POST / HTTP/1.1\r\nHost: x\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('a garbage Authorization header is a 401, never a 500', async () => {
+    const { port } = await start();
+    for (const header of ['Basic \u00ff\u00fe', 'Basic ====', 'x'.repeat(4000)]) {
+      const r = await post(`http://127.0.0.1:${port}/`, '{}', { authorization: header });
+      expect(r.status).toBe(401);
+    }
+  });
+});
+
+describe('CaptureStore', () => {
+  it('keeps arrival order and never interleaves lines under concurrent appends', async () => {
+    const file = join(tempHome(), 'order.jsonl');
+    const store = new CaptureStore(file);
+    await store.open();
+    const big = 'y'.repeat(70_000); // larger than a pipe buffer: a torn write would show
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.append(`${JSON.stringify({ i, pad: i % 7 === 0 ? big : '' })}\n`)));
+    await store.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+  });
+
+  it('rejects appends it could not write, then recovers on a fresh line', async () => {
+    const errors: string[] = [];
+    const store = new CaptureStore('/dev/full', { onError: (e) => errors.push(e.code!) });
+    await store.open();
+    await expect(store.append('{"a":1}\n')).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(errors).toEqual(['ENOSPC']);
+    await store.close();
+  });
+});
