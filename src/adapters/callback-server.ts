@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { CaptureStore } from './capture-store.js';
 import { captureLine, duplicateKey, redactHeaders, RecentKeys, summarize, type CaptureRecord, type MessageSummary, type RecordMeta } from '../core/capture.js';
 
@@ -29,6 +29,8 @@ export interface AcceptedRequest {
   /** Raw body and auth header, in process only: for --forward-to. Never printed or stored. */
   bodyText: string;
   authorization?: string;
+  /** The capture line as written (one JSON object + newline): lets --json output reuse it as is. */
+  line: string;
 }
 
 export interface CallbackServerEvents {
@@ -44,7 +46,7 @@ const OK_HEADERS = { 'content-type': 'application/json', 'content-length': Strin
 
 export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private server?: Server;
-  private readonly expectedAuthHash?: Buffer;
+  private readonly expectedAuth?: Buffer;
   private readonly recent = new RecentKeys(10_000);
   private readonly reading = new Map<IncomingMessage, { started: number; res: ServerResponse; meta: RecordMeta }>();
   private sweeper?: NodeJS.Timeout;
@@ -58,7 +60,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     super();
     if (opts.credentials) {
       const expected = `Basic ${Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString('base64')}`;
-      this.expectedAuthHash = sha256(expected);
+      this.expectedAuth = Buffer.from(expected);
     }
   }
 
@@ -86,14 +88,13 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++;
-    res.once('close', () => this.settled());
     const q = req.url!.indexOf('?');
     const pathname = q === -1 ? req.url! : req.url!.slice(0, q);
     if (pathname !== this.opts.path) return this.reject(req, res, 404, 'unknown path');
     if (req.method !== 'POST') return this.reject(req, res, 405, 'method not allowed', { allow: 'POST' });
     const selftest = req.headers[SELFTEST_HEADER];
     if (selftest !== undefined && selftest === this.selfTestNonce) return this.answerSelfTest(req, res, selftest);
-    if (this.expectedAuthHash && !this.authorized(req.headers.authorization)) {
+    if (this.expectedAuth && !this.authorized(req.headers.authorization)) {
       return this.reject(req, res, 401, req.headers.authorization ? 'wrong credentials' : 'missing credentials', { 'www-authenticate': 'Basic realm="cometbot"' });
     }
     const max = this.opts.maxBodyBytes ?? MAX_BODY_BYTES;
@@ -137,26 +138,28 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     const key = duplicateKey(summary);
     if (key && this.recent.check(key)) meta.duplicate = true;
     const line = captureLine(meta, { text, parsed });
-    this.opts.store.append(line).then(
-      () => {
-        res.writeHead(200, OK_HEADERS);
-        res.end(OK_BODY);
-        this.counts.accepted++;
-        if (meta.duplicate) this.counts.duplicates++;
-        const record = meta as CaptureRecord;
-        if (json) record.body = parsed;
-        else record.rawBody = text;
-        this.emit('request', { record, summary, bodyText: text, authorization: req.headers.authorization });
-      },
-      (error: NodeJS.ErrnoException) => {
+    this.opts.store.write(line, (error) => {
+      if (error) {
         // Never ack what was not recorded: CometChat (or the sender) will retry.
         this.counts.failed++;
         const body = JSON.stringify({ ok: false, error: 'capture could not be written' });
         res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '10' });
         res.end(body);
+        this.settled();
         this.emit('captureFailed', { id: meta.id, error });
-      },
-    );
+        return;
+      }
+      res.writeHead(200, OK_HEADERS);
+      res.end(OK_BODY);
+      this.settled();
+      this.counts.accepted++;
+      if (meta.duplicate) this.counts.duplicates++;
+      if (this.listenerCount('request') === 0) return;
+      const record = meta as CaptureRecord;
+      if (json) record.body = parsed;
+      else record.rawBody = text;
+      this.emit('request', { record, summary, bodyText: text, authorization: req.headers.authorization, line });
+    });
   }
 
   private reject(req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}, base?: RecordMeta): void {
@@ -168,22 +171,24 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     this.counts.rejected++;
     const body = JSON.stringify({ ok: false, error: reason });
     const send = () => {
+      this.settled();
       if (res.headersSent || res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
       res.end(body);
     };
     // Metadata only, no body. A failed write still gets the rejection it deserves.
-    this.opts.store.append(captureLine(meta, undefined)).then(send, send);
+    this.opts.store.write(captureLine(meta, undefined), send);
     this.emit('rejected', meta as CaptureRecord);
   }
 
   private answerSelfTest(req: IncomingMessage, res: ServerResponse, nonce: string): void {
     const header = req.headers.authorization;
-    const authorized = !this.expectedAuthHash || this.authorized(header);
+    const authorized = !this.expectedAuth || this.authorized(header);
     req.resume();
     req.on('end', () => {
       res.writeHead(200, OK_HEADERS);
       res.end(OK_BODY);
+      this.settled();
       this.emit('selftest', { nonce, authorized, hadAuthorization: header !== undefined });
     });
   }
@@ -203,10 +208,14 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     };
   }
 
-  /** Constant time whatever the input: both sides are hashed to 32 bytes first. */
+  /**
+   * Constant-time comparison of the whole header. Only the length can leak, and the length of the
+   * expected value is no secret (generated credentials have a fixed length).
+   */
   private authorized(header: string | undefined): boolean {
-    if (typeof header !== 'string') return false;
-    return timingSafeEqual(sha256(header), this.expectedAuthHash!);
+    if (typeof header !== 'string' || header.length !== this.expectedAuth!.length) return false;
+    const given = Buffer.from(header, 'latin1');
+    return given.length === this.expectedAuth!.length && timingSafeEqual(given, this.expectedAuth!);
   }
 
   private sweep(bodyTimeoutMs: number): void {
@@ -221,6 +230,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     }
   }
 
+  /** Called once per request, right after its response was handed to the socket. */
   private settled(): void {
     this.inFlight--;
     if (this.inFlight === 0) for (const done of this.idleWaiters.splice(0)) done();
@@ -248,8 +258,4 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     this.server?.close();
     this.server = undefined;
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

@@ -1,6 +1,7 @@
 // The capture log: one JSONL file per run, appended with group commit.
-// A line's promise resolves only after write(2) returned for it, so an acked request survives SIGKILL.
-import { close, existsSync, mkdirSync, open, write } from 'node:fs';
+// Lines appended during one event-loop turn go out in one write(2) at the end of that turn, and a
+// line's callback runs only after that write returned: an acked request survives SIGKILL.
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface CaptureStoreEvents {
@@ -9,17 +10,18 @@ export interface CaptureStoreEvents {
   onRecover?: () => void;
 }
 
+type Done = (error?: NodeJS.ErrnoException) => void;
+
 export class CaptureStore {
   readonly file: string;
   private fd: number | undefined;
   private pending: string[] = [];
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  private writing = false;
+  private callbacks: Done[] = [];
+  private scheduled = false;
   private failed = false;
   /** After a failed write a line may be torn: the next batch starts on a fresh line. */
   private mayBeTorn = false;
   private closed = false;
-  private drained: (() => void)[] = [];
   lines = 0;
 
   constructor(file: string, private readonly events: CaptureStoreEvents = {}) {
@@ -34,10 +36,10 @@ export class CaptureStore {
     return new CaptureStore(join(dir, CaptureStore.fileName(startedAt, runTag)), events);
   }
 
-  /** Opens the file; on failure the store stays usable and retries on each batch (each failing batch rejects). */
+  /** Opens the file; on failure the store stays usable and retries on each batch (each failing batch errors). */
   async open(): Promise<void> {
     try {
-      await this.ensureOpen();
+      this.ensureOpen();
     } catch (e) {
       this.fail(e as NodeJS.ErrnoException);
     }
@@ -47,47 +49,44 @@ export class CaptureStore {
     return !this.failed;
   }
 
-  /** Resolves once the line is in the file (kernel), rejects if it could not be written. */
+  /** Hot-path form: `done` runs once the line is in the file (kernel), or with the error. */
+  write(line: string, done: Done): void {
+    if (this.closed) return done(Object.assign(new Error('capture store is closed'), { code: 'ECLOSED' }));
+    this.pending.push(line);
+    this.callbacks.push(done);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // setImmediate runs after this turn's I/O callbacks: every request parsed this turn joins the batch.
+      setImmediate(() => this.flush());
+    }
+  }
+
   append(line: string): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('capture store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push(line);
-      this.waiters.push({ resolve, reject });
-      if (!this.writing) this.flush();
-    });
+    return new Promise((resolve, reject) => this.write(line, (e) => (e ? reject(e) : resolve())));
   }
 
   private flush(): void {
-    if (this.pending.length === 0) {
-      this.writing = false;
-      for (const done of this.drained.splice(0)) done();
-      return;
-    }
-    this.writing = true;
-    // Everything queued while the previous write ran goes out in one write: group commit.
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
     let batch = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     if (this.mayBeTorn) batch = `\n${batch}`;
-    const waiters = this.waiters;
+    const callbacks = this.callbacks;
     this.pending = [];
-    this.waiters = [];
-    this.ensureOpen()
-      .then((fd) => writeAll(fd, Buffer.from(batch, 'utf8')))
-      .then(
-        () => {
-          this.lines += waiters.length;
-          this.mayBeTorn = false;
-          if (this.failed) {
-            this.failed = false;
-            this.events.onRecover?.();
-          }
-          for (const w of waiters) w.resolve();
-        },
-        (e: NodeJS.ErrnoException) => {
-          this.fail(e);
-          for (const w of waiters) w.reject(e);
-        },
-      )
-      .finally(() => this.flush());
+    this.callbacks = [];
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      writeAll(this.ensureOpen(), Buffer.from(batch, 'utf8'));
+      this.lines += callbacks.length;
+      this.mayBeTorn = false;
+      if (this.failed) {
+        this.failed = false;
+        this.events.onRecover?.();
+      }
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+      this.fail(error);
+    }
+    for (const done of callbacks) done(error);
   }
 
   private fail(e: NodeJS.ErrnoException): void {
@@ -96,38 +95,35 @@ export class CaptureStore {
     this.failed = true;
     // Drop the descriptor so the next batch reopens (the disk may have been fixed meanwhile).
     if (this.fd !== undefined) {
-      close(this.fd, () => undefined);
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already unusable
+      }
       this.fd = undefined;
     }
   }
 
-  private async ensureOpen(): Promise<number> {
+  private ensureOpen(): number {
     if (this.fd !== undefined) return this.fd;
     makeDirs(dirname(this.file));
-    this.fd = await new Promise<number>((resolve, reject) => open(this.file, 'a', 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
+    this.fd = openSync(this.file, 'a', 0o600);
     return this.fd;
   }
 
-  /** Waits for queued lines, then closes the file. */
+  /** Writes what is queued, then closes the file. */
   async close(): Promise<void> {
-    if (this.writing || this.pending.length) await new Promise<void>((r) => this.drained.push(r));
+    this.flush();
     this.closed = true;
     const fd = this.fd;
     this.fd = undefined;
-    if (fd !== undefined) await new Promise<void>((r) => close(fd, () => r()));
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-function writeAll(fd: number, buffer: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (offset: number) =>
-      write(fd, buffer, offset, buffer.length - offset, null, (err, written) => {
-        if (err) return reject(err);
-        if (offset + written < buffer.length) return step(offset + written);
-        resolve();
-      });
-    step(0);
-  });
+function writeAll(fd: number, buffer: Buffer): void {
+  let offset = 0;
+  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
 }
 
 /** mkdir -p, one level at a time: Node's recursive mkdir can spin forever on pseudo file systems (/proc). */

@@ -1,9 +1,12 @@
 // Terminal output for a busy server: never blocks the ack path and never grows without bound.
-// When the reader falls behind (a slow pipe), lines are dropped and counted; captures keep everything.
+// Lines written during one event-loop turn go out in one write; when the reader falls behind (a slow
+// pipe), lines are dropped and counted; the capture file keeps everything.
 import type { OutStream } from '../deps.js';
 
 export class LineSink {
   dropped = 0;
+  private pending: string[] = [];
+  private scheduled = false;
 
   constructor(
     private readonly stream: OutStream & { writableLength?: number },
@@ -11,15 +14,27 @@ export class LineSink {
   ) {}
 
   write(text: string): void {
-    const buffered = this.stream.writableLength ?? 0;
-    if (buffered > this.maxBuffered) {
-      this.dropped++;
+    this.pending.push(text);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes what is pending now (also called at shutdown). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    if ((this.stream.writableLength ?? 0) > this.maxBuffered) {
+      this.dropped += lines.length;
       return;
     }
-    if (this.dropped > 0 && buffered === 0) {
-      const n = this.dropped;
+    let text = lines.join('');
+    if (this.dropped > 0) {
+      text = `[cometbot] ${this.dropped} output line(s) not shown: stdout was not keeping up (every request is in the capture file)\n${text}`;
       this.dropped = 0;
-      this.stream.write(`[cometbot] ${n} output line(s) not shown: stdout was not keeping up (every request is in the capture file)\n`);
     }
     this.stream.write(text);
   }

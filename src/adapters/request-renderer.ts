@@ -4,7 +4,7 @@ import type { CaptureRecord, MessageSummary } from '../core/capture.js';
 import { preview, summarize } from '../core/capture.js';
 
 export function summaryLine(c: Colors, record: CaptureRecord, summary: MessageSummary = record.body !== undefined ? summarize(record.body) : {}): string {
-  const time = c.dim(new Date(record.receivedAt).toTimeString().slice(0, 8));
+  const time = c.dim(localTime(record.receivedAt));
   const status = record.status < 300 ? c.green(String(record.status)) : record.status < 500 ? c.yellow(String(record.status)) : c.red(String(record.status));
   if (record.verdict === 'rejected') {
     return `${time} ${status} ${c.yellow('rejected')} ${record.method} ${record.path} ${c.dim(`(${record.reason ?? ''}) from ${record.remoteAddress}`)}`;
@@ -29,4 +29,17 @@ export function prettyJson(c: Colors, value: unknown): string {
     if (num) return c.yellow(num);
     return match;
   });
+}
+
+let cachedSecond = '';
+let cachedTime = '';
+/** HH:MM:SS in local time; cached per second because it runs once per request. */
+function localTime(iso: string): string {
+  const second = iso.slice(0, 19);
+  if (second !== cachedSecond) {
+    const d = new Date(iso);
+    cachedSecond = second;
+    cachedTime = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  }
+  return cachedTime;
 }

@@ -140,7 +140,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
 
   // Rendering and follow-up work happen after the ack, never before it.
   server.on('request', (req) => {
-    if (g.json) sink.write(`${JSON.stringify({ event: 'request', ...req.record })}\n`);
+    if (g.json) sink.write(`{"event":"request",${req.line.slice(1)}`); // the capture line, not re-serialised
     else {
       sink.write(`${summaryLine(out.c, req.record, req.summary)}\n`);
       if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : req.record.rawBody}\n`);
@@ -315,6 +315,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     await tunnel?.close();
     await inspector?.close();
     await store.close();
+    sink.flush();
     const c = server.counts;
     const total = c.accepted + c.rejected + c.failed;
     out.info(

@@ -39,7 +39,7 @@ export function captureLine(meta: RecordMeta, body: { text: string; parsed?: unk
   const head = JSON.stringify(meta);
   if (!body) return `${head}\n`;
   if (meta.json) {
-    const text = /[\n\r\u2028\u2029]/.test(body.text) ? JSON.stringify(body.parsed) : body.text;
+    const text = body.text.includes('\n') || body.text.includes('\r') ? JSON.stringify(body.parsed) : body.text;
     return `${head.slice(0, -1)},"body":${text}}\n`;
   }
   return `${head.slice(0, -1)},"rawBody":${JSON.stringify(body.text)}}\n`;

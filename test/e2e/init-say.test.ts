@@ -35,7 +35,7 @@ describe('the built binary', () => {
   it.each(['init', 'say', 'listen', 'captures', 'emulate', 'demo'])('%s --help shows an example', async (cmd) => {
     const r = await runCli([cmd, '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Examples?:\n\s+\$ cometbot/);
+    expect(r.stdout).toMatch(/Examples?:\n\s+\$ .*cometbot /);
   });
 
   it('an unknown flag is exit 2 with a hint; no stack trace', async () => {

@@ -1,0 +1,160 @@
+// npm run bench: listen throughput/latency/memory against reference servers, start-up cost,
+// and schema inference speed. Everything runs on 127.0.0.1 and stops by itself.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(root, 'bin', 'cometbot.js');
+const only = process.argv[2];
+const quick = process.env.BENCH_QUICK === '1';
+const DURATION = quick ? 3 : 8;
+const CONNECTIONS = 64;
+const results = {};
+
+const CRED = { username: 'cometbotBENCH1', password: 'benchPassword0123456789abcdefghi' };
+const AUTH = `Basic ${Buffer.from(`${CRED.username}:${CRED.password}`).toString('base64')}`;
+// A realistic ~1.5 KB after_message callback.
+const PAYLOAD = JSON.stringify({
+  trigger: 'after_message',
+  data: {
+    id: '712', conversationId: 'cometchat-uid-1_user_support-bot', sender: 'cometchat-uid-1', receiverType: 'user', receiver: 'support-bot',
+    category: 'message', type: 'text',
+    data: {
+      text: 'Hi! I ordered a pair of running shoes last week (order #48213) and the tracking page has not updated since Monday. Could you check where it is?',
+      resource: 'WEB-3_0_11-055bb47a-7b1f-417b-8385-9d31e606da2a-1680119041609',
+      metadata: { locale: 'en-GB', page: '/orders/48213' },
+      entities: {
+        sender: { entity: { uid: 'cometchat-uid-1', name: 'Andrew Joseph', avatar: 'https://data-eu.cometchat.io/assets/images/avatars/cometchat-uid-1.webp', status: 'available', role: 'default', lastActiveAt: 1675773639 }, entityType: 'user' },
+        receiver: { entity: { uid: 'support-bot', name: 'Support Bot', avatar: 'https://data-eu.cometchat.io/assets/images/avatars/support-bot.webp', status: 'offline', role: 'default', lastActiveAt: 1680124695, conversationId: 'cometchat-uid-1_user_support-bot' }, entityType: 'user' },
+      },
+    },
+    sentAt: 1680125130, updatedAt: 1680125130,
+  },
+  appId: '2541abc12de3f', origin: { platform: 'web', language: 'reactjs', resource: 'chat-widget' }, chatAPIVersion: '3.0', region: 'eu', bot: 'support-bot',
+});
+
+function waitForLine(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d) => {
+      buf += d;
+      const m = buf.match(pattern);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve(m);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+async function startReference(kind) {
+  const dir = mkdtempSync(join(tmpdir(), 'cometbot-bench-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(root, 'bench', 'servers.mjs'), kind, String(port), join(dir, 'log.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitForLine(child, /ready/);
+  return { url: `http://127.0.0.1:${port}/`, child, dir };
+}
+
+async function startListen() {
+  const home = mkdtempSync(join(tmpdir(), 'cometbot-bench-'));
+  const profile = { appId: 'bench', region: 'eu', apiKey: 'bench-key', apiUrl: 'http://127.0.0.1:9/v3', bot: { uid: 'support-bot', name: 'Support Bot', groupChatSetting: 'none' }, callback: CRED };
+  writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile } }), { mode: 0o600 });
+  // As a user runs it: summary lines on stdout (drained here, like > /dev/null), banner on stderr.
+  const child = spawn(process.execPath, [BIN, 'listen', '--no-tunnel', '--quiet', '--port', '0'], {
+    env: { PATH: process.env.PATH, COMETBOT_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.resume();
+  const [, url] = await waitForLine({ stdout: child.stderr, once: child.once.bind(child) }, /local\s+(http:\S+)/);
+  child.stderr.resume();
+  return { url, child, dir: home };
+}
+
+function load(url, options = {}) {
+  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, body: PAYLOAD };
+  if (options.amount === undefined) base.duration = DURATION;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { ...base, ...options },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+}
+
+const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+
+async function measure(name, start) {
+  const server = await start();
+  await load(server.url, { duration: 2 }); // warm-up
+  const r = await load(server.url);
+  server.child.kill('SIGKILL');
+  rmSync(server.dir, { recursive: true, force: true });
+  const row = { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  console.log(`${name.padEnd(34)} ${String(row.rps).padStart(7)} req/s   p50 ${row.p50} ms   p99 ${row.p99} ms${row.non2xx || row.errors ? `   non-2xx ${row.non2xx} errors ${row.errors}` : ''}`);
+  return row;
+}
+
+async function listenBench() {
+  console.log(`\nlisten: ${CONNECTIONS} keep-alive connections, ${Buffer.byteLength(PAYLOAD)} B payload with Basic Auth, ${DURATION} s per case`);
+  const bare = await measure('bare node:http (no capture)', () => startReference('bare'));
+  const logger = await measure('hand-written logger (appendFileSync)', () => startReference('logger'));
+  const listen = await measure('cometbot listen --no-tunnel --quiet', startListen);
+  results.listen = { bare, logger, listen, vsBare: +(listen.rps / bare.rps).toFixed(2), vsLogger: +(listen.rps / logger.rps).toFixed(2) };
+  console.log(`ratio: listen/bare ${results.listen.vsBare} (target ≥ 0.5)   listen/logger ${results.listen.vsLogger} (target ≥ 1.25)`);
+
+  // Latency at a fixed, realistic rate.
+  const fixed = await startListen();
+  await load(fixed.url, { duration: 1 });
+  const r = await load(fixed.url, { overallRate: 1000, connections: 16, duration: DURATION });
+  console.log(`p99 at 1,000 req/s: ${r.latency.p99} ms (target ≤ 5 ms)   p50 ${r.latency.p50} ms   sent ${r.requests.total}`);
+  results.listen.p99At1000 = r.latency.p99;
+  fixed.child.kill('SIGKILL');
+
+  // Memory after 100k requests, and whether it grows with the count.
+  const mem = await startListen();
+  const rss = [];
+  for (const amount of [50_000, 50_000]) {
+    await load(mem.url, { amount });
+    rss.push(+rssMb(mem.child.pid).toFixed(1));
+  }
+  console.log(`listen RSS after 50k: ${rss[0]} MB, after 100k: ${rss[1]} MB (target ≤ 100 MB, not growing)`);
+  results.listen.rssMbAfter50k = rss[0];
+  results.listen.rssMbAfter100k = rss[1];
+  mem.child.kill('SIGKILL');
+  rmSync(mem.dir, { recursive: true, force: true });
+}
+
+function startupBench() {
+  const runs = quick ? 10 : 30;
+  const time = (args) => {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const node = [];
+  const cli = [];
+  for (let i = 0; i < runs; i++) {
+    node.push(time(['-e', '0']));
+    cli.push(time([BIN, '--version']));
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ratio = median(cli) / median(node);
+  console.log(`\nstart-up: node -e 0 ${median(node).toFixed(1)} ms, cometbot --version ${median(cli).toFixed(1)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.3)`);
+  results.startup = { nodeMs: +median(node).toFixed(1), cliMs: +median(cli).toFixed(1), ratio: +ratio.toFixed(2) };
+}
+
+async function schemaBench() {
+  const { schemaBench: run } = await import('./schema.mjs').catch(() => ({}));
+  if (run) results.schema = await run();
+}
+
+if (!only || only === 'startup') startupBench();
+if (!only || only === 'schema') await schemaBench();
+if (!only || only === 'listen') await listenBench();
+writeFileSync(join(root, 'bench', 'last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
