@@ -1,6 +1,233 @@
+// `cometbot captures`: list, show, schema, replay, export (and inspect) what CometChat sent.
 import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { CaptureSet, StoredRecord } from '../adapters/capture-files.js';
+import { CliError, UsageError } from '../errors.js';
+import { capturesDir } from '../env.js';
+import { preview, summarize } from '../core/capture.js';
+import { parsePort, validateUrl } from '../core/validate.js';
+import { createOutput, globalOptions, loadConnection, type GlobalOptions } from './context.js';
 
-export function registerCaptures(program: Command, _deps: Deps): Command {
-  return program.command('captures').description('(not built yet)');
+interface CommonFlags {
+  file?: string[];
+}
+
+export function registerCaptures(program: Command, deps: Deps): Command {
+  const captures = program
+    .command('captures')
+    .description('inspect, type, replay and export the payloads listen captured')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cometbot captures list
+  $ cometbot captures show last
+  $ cometbot captures schema --format typescript > payload.d.ts
+  $ cometbot captures replay last --to http://localhost:3000/bot
+  $ cometbot captures export all --out test/fixtures --redact
+
+All subcommands read every capture file (newest first) unless --file is given.`,
+    );
+  const file = (c: Command) => c.option('--file <path>', 'read this capture file (repeatable)', collect, [] as string[]);
+  const act = <T extends CommonFlags>(fn: (flags: T, g: GlobalOptions, ...args: string[]) => Promise<void>) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const flags = args[args.length - 2] as T;
+      await fn(flags, globalOptions(cmd, deps), ...(args.slice(0, -2) as string[]));
+    };
+
+  file(captures.command('list').description('one line per captured request, newest first'))
+    .option('-n, --limit <n>', 'show at most n requests')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures list\n  $ cometbot captures list --json | jq \'.[0]\'')
+    .action(act<CommonFlags & { limit?: string }>((f, g) => runList(f, deps, g)));
+  file(captures.command('show').argument('<id>', 'capture id, or "last"').description('headers (auth redacted) and the pretty body'))
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures show last\n  $ cometbot captures show k3x9qa-12 --json')
+    .action(act<CommonFlags>((f, g, id) => runShow(id!, f, deps, g)));
+  file(captures.command('schema').description('JSON Schema or TypeScript types inferred from every accepted JSON body'))
+    .option('--format <format>', 'json-schema | typescript', 'json-schema')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures schema > payload.schema.json\n  $ cometbot captures schema --format typescript > payload.d.ts')
+    .action(act<CommonFlags & { format: string }>((f, g) => runSchema(f, deps, g)));
+  file(captures.command('replay').argument('<id>', 'capture id, or "last"').description('POST a captured body to your bot with a valid Basic Auth header'))
+    .requiredOption('--to <url>', 'where to send it')
+    .option('--auth <user:pass>', 'Basic Auth credentials (default: the profile callback credentials)')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures replay last --to http://localhost:3000/bot\n  $ cometbot captures replay k3x9qa-12 --to http://localhost:3000/bot --auth bot:secret123')
+    .action(act<CommonFlags & { to: string; auth?: string }>((f, g, id) => runReplay(id!, f, deps, g)));
+  file(captures.command('export').argument('<id>', 'capture id, "last" or "all"').description('write one pretty JSON fixture per payload'))
+    .requiredOption('--out <dir>', 'directory for the fixtures')
+    .option('--redact', 'replace names, avatars, texts, uids and ids with stable placeholders')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures export all --out test/fixtures --redact\n  $ cometbot captures export last --out /tmp')
+    .action(act<CommonFlags & { out: string; redact?: boolean }>((f, g, id) => runExport(id!, f, deps, g)));
+  file(captures.command('inspect').description('browse captures in the web inspector (read-only)'))
+    .option('--inspect-port <n>', 'port (0 = any free port)', '3979')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures inspect\n  $ cometbot captures inspect --inspect-port 0')
+    .action(act<CommonFlags & { inspectPort: string }>((f, g) => runInspect(f, deps, g)));
+  return captures;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function load(flags: CommonFlags, deps: Deps, out: Output): Promise<CaptureSet> {
+  const { listCaptureFiles, readCaptureFiles } = await import('../adapters/capture-files.js');
+  const dir = capturesDir(deps.env);
+  const files = flags.file?.length ? flags.file : listCaptureFiles(dir);
+  if (files.length === 0) throw new CliError(`no captures yet in ${dir}`, 'run cometbot listen and send your bot a message, or try cometbot demo');
+  const set = readCaptureFiles(files);
+  if (set.skipped > 0) out.warn(`skipped ${set.skipped} line(s) that are not capture records (e.g. a torn last line)`);
+  return set;
+}
+
+function find(set: CaptureSet, id: string): StoredRecord {
+  const record = id === 'last' ? set.records[0] : set.records.find((r) => r.id === id);
+  if (!record) {
+    if (id === 'last') throw new CliError('the capture files hold no requests yet', 'run cometbot listen and send your bot a message');
+    throw new UsageError(`no capture with id "${id}"`, 'list the ids with cometbot captures list');
+  }
+  return record;
+}
+
+export async function runList(flags: CommonFlags & { limit?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const set = await load(flags, deps, out);
+  const limit = flags.limit ? parsePort(flags.limit, '--limit') : Infinity;
+  const rows = set.records.slice(0, limit).map((r) => {
+    const s = r.body !== undefined ? summarize(r.body) : {};
+    return { id: r.id, receivedAt: r.receivedAt, verdict: r.verdict, status: r.status, sender: s.sender ?? null, receiver: s.receiver ?? null, type: s.category ? `${s.category}/${s.type ?? ''}` : null, text: s.text ?? null, duplicate: Boolean(r.duplicate), json: r.json, file: r.file };
+  });
+  if (g.json) return out.jsonLine(rows);
+  if (!deps.stdout.isTTY) {
+    for (const r of rows) out.data([r.id, r.receivedAt, r.verdict, r.status, r.sender ?? '', r.receiver ?? '', r.type ?? '', preview(r.text ?? '', 80)].join('\t'));
+    return;
+  }
+  const table = [['ID', 'TIME', 'VERDICT', 'SENDER', 'TEXT'], ...rows.map((r) => [r.id, r.receivedAt.replace('T', ' ').slice(0, 19), r.verdict === 'accepted' ? String(r.status) : `${r.status} rejected`, r.sender ? `${r.sender} → ${r.receiver ?? '?'}` : '', preview(r.text ?? (r.json ? '' : '(not JSON)'), 50)])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  table.forEach((row, i) => {
+    const line = row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ').trimEnd();
+    out.data(i === 0 ? out.c.bold(line) : line);
+  });
+  out.info(out.ce.dim(`${rows.length} of ${set.records.length} request(s) from ${set.files.length} file(s)`));
+}
+
+export async function runShow(id: string, flags: CommonFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const record = find(await load(flags, deps, out), id);
+  const { file: _file, ...raw } = record;
+  if (g.json) return out.jsonLine(raw);
+  const { prettyJson, summaryLine } = await import('../adapters/request-renderer.js');
+  out.data(summaryLine(out.c, raw));
+  out.data(out.c.dim(`file ${record.file}`));
+  for (const [k, v] of Object.entries(record.headers)) out.data(`${out.c.cyan(k)}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  out.data('');
+  out.data(record.body !== undefined ? prettyJson(out.c, record.body) : record.rawBody ?? out.c.dim('(no body recorded: the request was rejected)'));
+}
+
+export async function runSchema(flags: CommonFlags & { format: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+  if (!['json-schema', 'typescript', 'ts'].includes(flags.format)) throw new UsageError(`invalid --format "${flags.format}"`, 'use --format json-schema or --format typescript');
+  const out = await createOutput(deps, g);
+  const set = await load(flags, deps, out);
+  const { SchemaInferrer } = await import('../core/schema.js');
+  const inferrer = new SchemaInferrer();
+  // Oldest first, so the same captures always give the same bytes.
+  for (const r of [...set.records].reverse()) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
+  if (inferrer.samples === 0) throw new CliError('no accepted JSON payloads to infer a schema from', 'run cometbot listen and send your bot a message');
+  const schema = inferrer.toJsonSchema();
+  if (flags.format === 'json-schema') return void deps.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
+  deps.stdout.write(await toTypeScript(schema));
+}
+
+export async function toTypeScript(schema: Record<string, unknown>): Promise<string> {
+  const { compile } = await import('json-schema-to-typescript');
+  const { $schema: _s, ...rest } = schema;
+  return compile(rest as Parameters<typeof compile>[0], String(schema.title), {
+    bannerComment: '/* Generated by cometbot captures schema --format typescript. Do not edit by hand. */',
+    additionalProperties: false,
+    strictIndexSignatures: true,
+    format: true,
+    unknownAny: true,
+  });
+}
+
+export async function runReplay(id: string, flags: CommonFlags & { to: string; auth?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const target = validateUrl(flags.to, '--to');
+  let auth: string | undefined;
+  if (flags.auth !== undefined) {
+    if (!flags.auth.includes(':')) throw new UsageError('invalid --auth: expected user:password', 'e.g. --auth cometbot1:secretpassword');
+    auth = flags.auth;
+  }
+  const out = await createOutput(deps, g);
+  const record = find(await load(flags, deps, out), id);
+  if (record.body === undefined && record.rawBody === undefined) throw new CliError(`capture ${record.id} has no body (it was rejected with ${record.status})`, 'pick an accepted capture from cometbot captures list');
+  if (auth === undefined) {
+    const conn = await loadConnection(deps, out, g).catch(() => undefined);
+    if (!conn) throw new UsageError('no credentials to sign the replay with', 'pass --auth user:password, or run cometbot init to create a profile');
+    auth = `${conn.profile.callback.username}:${conn.profile.callback.password}`;
+  }
+  const body = record.body !== undefined ? JSON.stringify(record.body) : record.rawBody!;
+  const started = performance.now();
+  let status: number;
+  try {
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': record.json ? 'application/json' : String(record.headers['content-type'] ?? 'text/plain'), authorization: `Basic ${Buffer.from(auth).toString('base64')}`, 'user-agent': 'cometbot-replay' },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    await res.arrayBuffer();
+    status = res.status;
+  } catch (e) {
+    const { describeFetchError } = await import('../adapters/forwarder.js');
+    throw new CliError(`replay to ${target.host} failed: ${describeFetchError(e, 15_000)}`, 'is your bot running? check the --to URL');
+  }
+  const ms = Math.round(performance.now() - started);
+  if (g.json) out.jsonLine({ id: record.id, url: target.href, status, ms });
+  else out.data(`${status < 400 ? out.c.green(String(status)) : out.c.red(String(status))} ${target.href} ${out.c.dim(`${ms} ms (${record.id})`)}`);
+  if (status >= 400) throw new CliError(`the target answered ${status}`, 'check your bot’s logs; the payload and auth were sent as captured');
+}
+
+export async function runExport(id: string, flags: CommonFlags & { out: string; redact?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const set = await load(flags, deps, out);
+  const records = (id === 'all' ? set.records.filter((r) => r.verdict === 'accepted') : [find(set, id)]).filter((r) => r.body !== undefined || r.rawBody !== undefined);
+  if (records.length === 0) throw new CliError('no payloads to export', 'run cometbot listen and send your bot a message');
+  const { Redactor } = await import('../core/redact.js');
+  const redactor = flags.redact ? new Redactor() : undefined;
+  try {
+    mkdirSync(flags.out, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot create ${flags.out} (${(e as NodeJS.ErrnoException).code})`, 'pick a writable --out directory');
+  }
+  const written: string[] = [];
+  // Oldest first, so placeholders are numbered in arrival order.
+  for (const r of [...records].reverse()) {
+    const body = r.body !== undefined ? r.body : r.rawBody;
+    const value = redactor ? redactor.redact(body) : body;
+    const path = join(flags.out, `${r.id}.json`);
+    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+    written.push(path);
+  }
+  if (g.json) out.jsonLine({ files: written, redacted: Boolean(redactor) });
+  else {
+    for (const p of written) out.data(p);
+    out.success(`exported ${written.length} fixture(s)${redactor ? ' (redacted)' : ''} to ${flags.out}`);
+  }
+}
+
+export async function runInspect(flags: CommonFlags & { inspectPort: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const port = parsePort(flags.inspectPort, '--inspect-port');
+  const out = await createOutput(deps, g);
+  const { listCaptureFiles } = await import('../adapters/capture-files.js');
+  const files = flags.file?.length ? flags.file : listCaptureFiles(capturesDir(deps.env));
+  const { startInspector } = await import('../adapters/inspector-server.js');
+  const inspector = await startInspector({ port, captureFiles: files, out });
+  if (g.json) out.jsonLine({ event: 'ready', inspectUrl: inspector.url });
+  else out.info(`inspector: ${inspector.url}  (read-only; Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    deps.signals.once('SIGINT', resolve);
+    deps.signals.once('SIGTERM', resolve);
+  });
+  await inspector.close();
 }
