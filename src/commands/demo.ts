@@ -1,6 +1,200 @@
+// `cometbot demo`: the whole loop offline, in one command, each step checked.
 import type { Command } from 'commander';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import { CliError } from '../errors.js';
+import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 
-export function registerDemo(program: Command, _deps: Deps): Command {
-  return program.command('demo').description('(not built yet)');
+const STEP_TIMEOUT_MS = 8_000;
+const BOT = 'demo-bot';
+const USER = 'alice';
+
+export function registerDemo(program: Command, deps: Deps): Command {
+  return program
+    .command('demo')
+    .description('the whole loop offline: emulator → init → listen → a user message → capture → schema → replies')
+    .option('--keep', 'keep the temporary COMETBOT_HOME (config and captures) and print its path')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cometbot demo
+  $ npm run demo          # from a clone, after npm ci
+
+No account, network or token is needed: everything runs on 127.0.0.1 and is cleaned up.`,
+    )
+    .action(async (raw: { keep?: boolean }, cmd: Command) => {
+      await runDemo(raw, deps, globalOptions(cmd, deps));
+    });
+}
+
+interface Captured {
+  lines: () => string[];
+  stream: PassThrough;
+}
+
+function capture(): Captured {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream, lines: () => text.split('\n').filter(Boolean) };
+}
+
+export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const started = performance.now();
+  const home = mkdtempSync(join(tmpdir(), 'cometbot-demo-'));
+  const { Emulator } = await import('../emulator/server.js');
+  const emulator = new Emulator({ appId: 'demo', region: 'eu', apiKey: 'demo-key', now: deps.now });
+  const listenSignals = new EventEmitter();
+  let listenDone: Promise<number> | undefined;
+  const cleanups: (() => Promise<unknown> | void)[] = [];
+
+  // Sub-commands run in-process against a temporary home and the emulator; their output is captured.
+  const subDeps = (stdout: PassThrough, stderr: PassThrough, signals = new EventEmitter()): Deps => ({
+    ...deps,
+    env: { ...deps.env, COMETBOT_HOME: home, COMETBOT_API_URL: emulator.baseUrl, COMETCHAT_API_KEY: emulator.apiKey, NGROK_AUTHTOKEN: undefined, COMETBOT_PROFILE: undefined, NO_COLOR: '1' },
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    signals,
+  });
+
+  let n = 0;
+  const step = async <T>(label: string, work: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> => {
+    n++;
+    try {
+      const value = await withTimeout(work(), STEP_TIMEOUT_MS, label);
+      const extra = detail?.(value);
+      if (g.json) out.jsonLine({ step: n, label, ok: true });
+      else out.data(`${out.c.green('✔')} ${label}${extra ? out.c.dim(`  ${extra}`) : ''}`);
+      return value;
+    } catch (e) {
+      if (g.json) out.jsonLine({ step: n, label, ok: false, error: (e as Error).message });
+      else out.data(`${out.c.red('✖')} ${label}`);
+      throw new CliError(`demo step ${n} failed (${label}): ${(e as Error).message.split('\n')[0]}`, 'run again with COMETBOT_DEBUG=1, and please report it if it keeps failing');
+    }
+  };
+
+  try {
+    await step('Start a local CometChat emulator', () => emulator.start(), () => emulator.baseUrl);
+    cleanups.push(() => emulator.close());
+
+    const initOut = capture();
+    await step(`cometbot init: create the bot user "${BOT}" and register the bot`, async () => {
+      const { runInit } = await import('./init.js');
+      return runInit({ appId: 'demo', region: 'eu', uid: BOT, name: 'Demo Bot', groupSetting: 'mentionedMessages', bot: true, yes: true }, subDeps(initOut.stream, capture().stream), { profile: 'default', json: true, color: false });
+    }, (r) => `profile in ${home}, callback user ${r.callback.username}`);
+
+    const listenOut = capture();
+    const ready = await step('cometbot listen --no-tunnel --echo: callback server with Basic Auth', async () => {
+      const { runListen } = await import('./listen.js');
+      listenDone = runListen({ port: '0', tunnel: false, register: true, auth: true, echo: true, quiet: true }, subDeps(listenOut.stream, capture().stream, listenSignals), { profile: 'default', json: true, color: false }).then(
+        () => 0,
+        () => 1,
+      );
+      cleanups.push(async () => {
+        listenSignals.emit('SIGINT');
+        await listenDone;
+      });
+      const event = await until(() => listenOut.lines().map(parse).find((e) => e?.event === 'ready'), () => listenDone);
+      return event as { localUrl: string; captureFile: string };
+    }, (r) => r.localUrl);
+
+    await step('Point the bot’s webhook at listen (as listen does with a public URL)', async () => {
+      const { CometChatClient } = await import('../adapters/cometchat-client.js');
+      const client = new CometChatClient({ baseUrl: emulator.baseUrl, apiKey: emulator.apiKey, version: 'demo' });
+      return client.updateBot(BOT, { webhookURL: ready.localUrl, enabled: true });
+    });
+
+    const text = 'Hello, bot! What can you do?';
+    await step(`${USER} says "${text}" to ${BOT}`, async () => emulator.userSays(USER, { receiver: BOT, receiverType: 'user' }, text));
+
+    const request = await step('The emulator relayed it; listen captured it before answering 200', async () => {
+      return until(() => listenOut.lines().map(parse).find((e) => e?.event === 'request' && e.verdict === 'accepted'), () => listenDone);
+    }, (r) => `${String(r.id)} → ${ready.captureFile}`);
+    if (!g.json) {
+      const { prettyJson } = await import('../adapters/request-renderer.js');
+      out.data(indent(prettyJson(out.c, request.body)));
+    }
+
+    const ts = await step('Infer TypeScript types from the captured payload (cometbot captures schema)', async () => {
+      const { SchemaInferrer } = await import('../core/schema.js');
+      const { toTypeScript } = await import('./captures.js');
+      const inferrer = new SchemaInferrer();
+      inferrer.add(request.body);
+      return toTypeScript(inferrer.toJsonSchema());
+    });
+    // The per-field sample counts are noise for a single sample: show the bare types here.
+    if (!g.json) out.data(indent(ts.replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, '').trim()));
+
+    await step(`The echo reply from ${BOT} arrived in the emulator`, async () => {
+      return until(() => emulator.state.messages.find((m) => m.sender === BOT && m.receiver === USER && m.data.text === text), () => listenDone);
+    }, (m) => `message ${m.id}: "${String(m.data.text)}"`);
+
+    await step(`cometbot say --to ${USER}: a reply from a script arrived too`, async () => {
+      const { runSay } = await import('./say.js');
+      const sayOut = capture();
+      await runSay(['Thanks for trying cometbot!'], { to: USER }, subDeps(sayOut.stream, capture().stream), { profile: 'default', json: true, color: false });
+      return until(() => emulator.state.messages.find((m) => m.sender === BOT && m.data.text === 'Thanks for trying cometbot!'), () => listenDone);
+    }, (m) => `message ${m.id}`);
+
+    await step('Shut everything down', async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (!g.json) {
+      out.data('');
+      out.data(`${out.c.green.bold('Demo complete')} in ${seconds} s. Next, with your own CometChat app:`);
+      out.data('  cometbot init            # creates the bot user and registers the bot');
+      out.data('  cometbot listen          # public URL via ngrok (NGROK_AUTHTOKEN), captures every payload');
+      out.data('  cometbot captures schema --format typescript > payload.d.ts');
+    } else out.jsonLine({ done: true, seconds: Number(seconds) });
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    if (flags.keep) out.info(`kept ${home}`);
+    else rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function parse(line: string): Record<string, any> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, any>;
+  } catch {
+    return undefined;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+/** Polls `probe` until it returns a value; fails early if the background command ended. */
+async function until<T>(probe: () => T | undefined, ended: () => Promise<number> | undefined): Promise<T> {
+  let finished = false;
+  void ended()?.then(() => (finished = true));
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (finished) throw new Error('listen stopped unexpectedly');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    work.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${label}`)), ms);
+    }),
+  ]);
 }

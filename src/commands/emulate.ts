@@ -1,6 +1,154 @@
+// `cometbot emulate`: a local CometChat stand-in to build and test a bot with no account.
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { Emulator } from '../emulator/server.js';
+import type { Delivery } from '../emulator/state.js';
+import { CliError, UsageError } from '../errors.js';
+import { parsePort, validateAppId, validateRegion } from '../core/validate.js';
+import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 
-export function registerEmulate(program: Command, _deps: Deps): Command {
-  return program.command('emulate').description('(not built yet)');
+export interface EmulateFlags {
+  port?: string;
+  host?: string;
+  appId?: string;
+  apiKey?: string;
+  region?: string;
+  as?: string;
+  seed: boolean;
+  retryDelays?: string;
+}
+
+export const DEFAULT_EMULATOR_PORT = 4747;
+export const DEFAULT_EMULATOR_KEY = 'emulator-key';
+
+export function registerEmulate(program: Command, deps: Deps): Command {
+  return program
+    .command('emulate')
+    .description('run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt')
+    .option('--port <n>', 'port (0 = any free port)', String(DEFAULT_EMULATOR_PORT))
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--app-id <id>', 'app id it pretends to be', 'emulator')
+    .option('--api-key <key>', 'REST API key it accepts', DEFAULT_EMULATOR_KEY)
+    .option('--region <region>', 'region it reports in callbacks', 'us')
+    .option('--as <uid>', 'who you are at the chat prompt', 'alice')
+    .option('--no-seed', 'start empty (no sample users alice, bob, carol and group team)')
+    .option('--retry-delays <ms,ms>', 'waits before callback retries (default 10000,30000)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cometbot emulate                     # then, in another terminal:
+  $ export COMETBOT_API_URL=http://127.0.0.1:${DEFAULT_EMULATOR_PORT}/v3 COMETCHAT_API_KEY=${DEFAULT_EMULATOR_KEY}
+  $ cometbot init --app-id emulator --region us --uid my-bot && cometbot listen --no-tunnel
+
+At the chat prompt: type a message to send it as the current user; /to <uid>, /group <guid>,
+/as <uid>, /state, /help, /quit. Off a terminal it just serves and logs.
+Scripts can read GET /_emulator/state for conversations and callback deliveries.`,
+    )
+    .action(async (raw: EmulateFlags, cmd: Command) => {
+      await runEmulate(raw, deps, globalOptions(cmd, deps));
+    });
+}
+
+function parseDelays(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const delays = raw.split(',').map((s) => Number(s.trim()));
+  if (delays.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`invalid --retry-delays "${raw}"`, 'e.g. --retry-delays 10000,30000 (milliseconds)');
+  return delays;
+}
+
+export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+  const port = parsePort(flags.port ?? String(DEFAULT_EMULATOR_PORT));
+  const appId = validateAppId(flags.appId ?? 'emulator');
+  const region = validateRegion(flags.region ?? 'us');
+  const retryDelaysMs = parseDelays(flags.retryDelays);
+  const out = await createOutput(deps, g);
+  const { Emulator } = await import('../emulator/server.js');
+  const emulator = new Emulator({ port, host: flags.host, appId, region, apiKey: flags.apiKey ?? DEFAULT_EMULATOR_KEY, seed: flags.seed, retryDelaysMs, now: deps.now });
+  try {
+    await emulator.start();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass another port: --port 0 picks a free one');
+  }
+  const envLine = `COMETBOT_API_URL=${emulator.baseUrl} COMETCHAT_API_KEY=${emulator.apiKey}`;
+  if (g.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
+  else {
+    out.info(`${out.ce.bold('cometbot emulate')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}`);
+    out.info(`Point cometbot at it:\n  export ${envLine}`);
+    out.info(out.ce.dim(`users: ${[...emulator.state.users.keys()].join(', ') || '(none)'}; groups: ${[...emulator.state.groups.keys()].join(', ') || '(none)'}`));
+  }
+  watch(emulator, out, g.json);
+
+  const { canPrompt } = await import('../adapters/prompts.js');
+  const interactive = !g.json && canPrompt(deps, false);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    deps.signals.once('SIGINT', stop);
+    deps.signals.once('SIGTERM', stop);
+    if (interactive) void chat(emulator, deps, out, flags.as ?? 'alice').then(stop);
+  });
+  await emulator.close();
+  if (!g.json) out.info(out.ce.dim(`emulator stopped: ${emulator.state.messages.length} message(s), ${emulator.state.deliveries.length} callback deliver${emulator.state.deliveries.length === 1 ? 'y' : 'ies'}`));
+}
+
+/** Prints bot replies and callback delivery outcomes as they happen. */
+export function watch(emulator: Emulator, out: Output, json: boolean): void {
+  emulator.on('message', (m) => {
+    if (json) return out.jsonLine({ event: 'message', message: m });
+    const text = (m.data as { text?: string }).text ?? `(${String(m.category)}/${String(m.type)})`;
+    const who = emulator.state.bots.has(String(m.sender)) ? out.c.magenta(String(m.sender)) : out.c.cyan(String(m.sender));
+    out.data(`${who} → ${String(m.receiver)}${m.receiverType === 'group' ? ' (group)' : ''}: ${text}`);
+  });
+  emulator.relay.on('delivery', (d: Delivery) => {
+    const last = d.attempts.at(-1)!;
+    if (json) return out.jsonLine({ event: 'delivery', delivery: d });
+    const outcome = last.status !== undefined ? `HTTP ${last.status}` : last.error;
+    const line = `callback #${d.id} for message ${d.messageId} to ${d.bot}: ${outcome} in ${last.ms} ms (attempt ${d.attempts.length})`;
+    if (d.state === 'delivered') out.info(out.ce.dim(`  ✔ ${line}`));
+    else if (d.state === 'failed') out.info(out.ce.red(`  ✖ ${line}; giving up`));
+    else out.info(out.ce.yellow(`  ↻ ${line}; will retry`));
+  });
+}
+
+/** The chat prompt: a person types as an emulated user. */
+async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Promise<void> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: true });
+  let sender = as.toLowerCase();
+  const firstBot = [...emulator.state.bots.keys()][0];
+  let target: { receiver: string; receiverType: 'user' | 'group' } | undefined = firstBot ? { receiver: firstBot, receiverType: 'user' } : undefined;
+  if (!emulator.state.users.has(sender)) emulator.state.users.set(sender, { uid: sender, name: sender, status: 'online', role: 'default', createdAt: emulator.state.now() });
+  out.info(out.ce.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /state, /help, /quit'));
+  const prompt = () => `${sender} → ${target ? `${target.receiver}${target.receiverType === 'group' ? ' (group)' : ''}` : '(no target: /to <bot>)'} › `;
+  rl.on('SIGINT', () => rl.close());
+  try {
+    for (;;) {
+      const line = (await rl.question(prompt()).catch(() => null))?.trim();
+      if (line === null || line === undefined || line === '/quit') return;
+      if (!line) continue;
+      const [cmd, arg] = line.split(/\s+/, 2);
+      if (cmd === '/help') out.info('/to <uid>: talk to a user or bot · /group <guid>: talk in a group · /as <uid>: be someone else · /state: bots and groups · /quit');
+      else if (cmd === '/to' && arg) target = { receiver: arg.toLowerCase(), receiverType: 'user' };
+      else if (cmd === '/group' && arg) target = { receiver: arg.toLowerCase(), receiverType: 'group' };
+      else if (cmd === '/as' && arg) {
+        sender = arg.toLowerCase();
+        if (!emulator.state.users.has(sender)) emulator.state.users.set(sender, { uid: sender, name: sender, status: 'online', role: 'default', createdAt: emulator.state.now() });
+      } else if (cmd === '/state') {
+        for (const b of emulator.state.bots.values()) out.info(`bot ${b.uid}: ${b.enabled ? 'enabled' : 'disabled'}, webhook ${b.webhookURL ?? '(none)'}, groups: ${b.groupChatSetting}`);
+        for (const gr of emulator.state.groups.values()) out.info(`group ${gr.guid}: ${[...gr.members].join(', ')}`);
+      } else if (cmd!.startsWith('/')) out.warn(`unknown command ${cmd}; try /help`);
+      else if (!target) out.warn('no one to talk to yet: /to <bot uid> (run cometbot init against this emulator first)');
+      else {
+        try {
+          emulator.userSays(sender, target, line);
+        } catch (e) {
+          out.warn((e as Error).message);
+        }
+      }
+    }
+  } finally {
+    rl.close();
+  }
 }

@@ -323,6 +323,16 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     });
   }
 
+  /** A message typed by an emulated user (the chat prompt, demo): same checks and relay as POST /messages. */
+  userSays(sender: string, target: { receiver: string; receiverType: 'user' | 'group' }, text: string): Record<string, unknown> {
+    try {
+      return this.send(sender, { ...target, category: 'message', type: 'text', data: { text } }, 'user');
+    } catch (e) {
+      if (e instanceof HttpFailure) throw new Error(`${e.code}: ${e.message}`);
+      throw e;
+    }
+  }
+
   /** Validates and stores a message like CometChat, then relays it to bots. */
   private send(sender: string, body: Record<string, unknown>, via: 'bot' | 'user', parentId?: string): Record<string, unknown> {
     const s = this.state;
