@@ -114,7 +114,7 @@ export function watch(emulator: Emulator, out: Output, json: boolean): void {
 
 /** The chat prompt: a person types as an emulated user. */
 async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Promise<void> {
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: true });
   let sender = as.toLowerCase();
   const firstBot = [...emulator.state.bots.keys()][0];
@@ -123,11 +123,17 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Pr
   out.info(out.ce.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /state, /help, /quit'));
   const prompt = () => `${sender} → ${target ? `${target.receiver}${target.receiverType === 'group' ? ' (group)' : ''}` : '(no target: /to <bot>)'} › `;
   rl.on('SIGINT', () => rl.close());
+  rl.setPrompt(prompt());
+  rl.prompt();
   try {
-    for (;;) {
-      const line = (await rl.question(prompt()).catch(() => null))?.trim();
-      if (line === null || line === undefined || line === '/quit') return;
-      if (!line) continue;
+    // Lines are buffered by the iterator, so fast typing (or a paste) loses nothing.
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '/quit') return;
+      if (!line) {
+        rl.prompt();
+        continue;
+      }
       const [cmd, arg] = line.split(/\s+/, 2);
       if (cmd === '/help') out.info('/to <uid>: talk to a user or bot · /group <guid>: talk in a group · /as <uid>: be someone else · /state: bots and groups · /quit');
       else if (cmd === '/to' && arg) target = { receiver: arg.toLowerCase(), receiverType: 'user' };
@@ -147,6 +153,8 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Pr
           out.warn((e as Error).message);
         }
       }
+      rl.setPrompt(prompt());
+      rl.prompt();
     }
   } finally {
     rl.close();

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startEmulator, TEST_KEY } from '../helpers/emulator.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import { passesGroupSetting } from '../../src/emulator/relay.js';
+
+let emulator: Emulator | undefined;
+let bot: Server | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  bot?.closeAllConnections();
+  bot?.close();
+  emulator = bot = undefined;
+});
+
+interface Received {
+  body: any;
+  auth?: string;
+}
+
+/** A bot callback endpoint; `statuses` are answered in order (then 200). */
+async function botServer(statuses: number[] = []): Promise<{ url: string; received: Received[]; next: () => Promise<Received> }> {
+  const received: Received[] = [];
+  const waiters: ((r: Received) => void)[] = [];
+  bot = createServer((req, res) => {
+    let text = '';
+    req.on('data', (d) => (text += d));
+    req.on('end', () => {
+      const r = { body: JSON.parse(text), auth: req.headers.authorization };
+      received.push(r);
+      waiters.shift()?.(r);
+      res.writeHead(statuses.shift() ?? 200).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => bot!.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(bot.address() as AddressInfo).port}/cb`;
+  return { url, received, next: () => new Promise((r) => waiters.push(r)) };
+}
+
+function api(e: Emulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${e.baseUrl}${path}`, { method, headers: { apikey: TEST_KEY, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+}
+
+async function withBot(e: Emulator, url: string, settings: Record<string, unknown> = {}) {
+  await api(e, 'POST', '/users', { uid: 'helper', name: 'Helper' });
+  await api(e, 'POST', '/bots', { uid: 'helper', webhookURL: url, enabled: true, useBasicAuth: true, username: 'cbuser', password: 'cbpassword123', groupChatSetting: 'allMessages', ...settings });
+  await api(e, 'POST', '/groups/team/members', { participants: ['helper'] });
+}
+
+const say = (e: Emulator, from: string, body: Record<string, unknown>) => api(e, 'POST', '/messages', { category: 'message', type: 'text', ...body }, { onBehalfOf: from });
+
+describe('emulator relay', () => {
+  it('POSTs a user message to the bot with Basic Auth in the documented payload shape', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url);
+    const got = b.next();
+    const sent = await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'hi bot' } });
+    expect(sent.status).toBe(200);
+    const r = await got;
+    expect(r.auth).toBe(`Basic ${Buffer.from('cbuser:cbpassword123').toString('base64')}`);
+    expect(r.body).toMatchObject({
+      trigger: 'after_message',
+      appId: 'testapp',
+      region: 'eu',
+      chatAPIVersion: '3.0',
+      bot: 'helper',
+      origin: expect.objectContaining({ platform: expect.any(String) }),
+      data: { id: sent.json.data.id, sender: 'alice', receiver: 'helper', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hi bot', entities: { sender: { entityType: 'user' }, receiver: { entityType: 'user' } } } },
+    });
+    await emulator.relay.idle();
+    expect(emulator.state.deliveries[0]).toMatchObject({ state: 'delivered', bot: 'helper', attempts: [expect.objectContaining({ status: 200 })] });
+  });
+
+  it.each([
+    ['allMessages', ['hello all', '/cmd', '<@uid:helper> hi'], [true, true, true]],
+    ['slashedMessages', ['hello all', '/cmd', '  /spaced'], [false, true, true]],
+    ['mentionedMessages', ['hello all', '<@uid:helper> hi', '<@uid:other> hi'], [false, true, false]],
+    ['none', ['hello all', '/cmd', '<@uid:helper> hi'], [false, false, false]],
+  ] as const)('group messages under %s', async (setting, texts, expected) => {
+    expect(texts.map((t) => passesGroupSetting({ uid: 'helper', groupChatSetting: setting }, t))).toEqual(expected);
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url, { groupChatSetting: setting });
+    for (const text of texts) expect((await say(emulator, 'alice', { receiver: 'team', receiverType: 'group', data: { text } })).status).toBe(200);
+    await emulator.relay.idle();
+    expect(b.received.map((r) => r.body.data.data.text)).toEqual(texts.filter((_, i) => expected[i]));
+    for (const r of b.received) expect(r.body.data).toMatchObject({ receiverType: 'group', receiver: 'team' });
+  });
+
+  it('a disabled bot, or a bot without a webhook, gets nothing; bot replies are never relayed', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url, { enabled: false });
+    await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'anyone?' } });
+    await api(emulator, 'PUT', '/bots/helper', { enabled: true });
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'team', receiverType: 'group', category: 'message', type: 'text', data: { text: 'from the bot' } });
+    await emulator.relay.idle();
+    expect(b.received).toEqual([]);
+    expect(emulator.state.deliveries).toEqual([]);
+  });
+
+  it('retries a callback that fails or is slow, on the configured schedule, and records each outcome', async () => {
+    emulator = await startEmulator({ retryDelaysMs: [50, 100], callbackTimeoutMs: 300 });
+    const b = await botServer([500, 503]);
+    await withBot(emulator, b.url);
+    const start = performance.now();
+    await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'retry me' } });
+    const delivered = new Promise<void>((resolve) => emulator!.relay.on('delivery', (d) => d.state === 'delivered' && resolve()));
+    await delivered;
+    const elapsed = performance.now() - start;
+    const d = emulator.state.deliveries[0]!;
+    expect(d.attempts.map((a) => a.status)).toEqual([500, 503, 200]);
+    expect(elapsed).toBeGreaterThanOrEqual(150); // 50 ms + 100 ms of waiting between the attempts
+    expect(b.received).toHaveLength(3);
+    const state = await fetch(`${emulator.url}/_emulator/state`).then((r) => r.json() as Promise<any>);
+    expect(state.data.deliveries[0]).toMatchObject({ state: 'delivered', attempts: [{ status: 500 }, { status: 503 }, { status: 200 }] });
+  });
+
+  it('gives up after the last retry; a slow callback counts as failed', async () => {
+    emulator = await startEmulator({ retryDelaysMs: [20], callbackTimeoutMs: 100 });
+    bot = createServer(() => undefined); // never answers
+    await new Promise<void>((r) => bot!.listen(0, '127.0.0.1', r));
+    await withBot(emulator, `http://127.0.0.1:${(bot.address() as AddressInfo).port}/`);
+    await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'slow' } });
+    await new Promise<void>((resolve) => emulator!.relay.on('delivery', (d) => d.state === 'failed' && resolve()));
+    expect(emulator.state.deliveries[0]!.attempts.map((a) => a.error)).toEqual(['no answer within 100 ms', 'no answer within 100 ms']);
+  });
+
+  it('records bot replies in the conversation, visible through /_emulator/state', async () => {
+    emulator = await startEmulator();
+    await api(emulator, 'POST', '/users', { uid: 'helper', name: 'Helper' });
+    await api(emulator, 'POST', '/bots', { uid: 'helper' });
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'reply' } });
+    const state = await fetch(`${emulator.url}/_emulator/state`).then((r) => r.json() as Promise<any>);
+    expect(state.data.conversations).toEqual([{ conversationId: 'alice_user_helper', messages: [expect.objectContaining({ sender: 'helper', data: expect.objectContaining({ text: 'reply' }) })] }]);
+    expect(JSON.stringify(state)).not.toContain('password');
+  });
+});
+
+describe('emulator robustness', () => {
+  it('answers CometChat-like errors for bad input and keeps serving', async () => {
+    emulator = await startEmulator();
+    const cases: [string, string, unknown, Record<string, string>, number, string][] = [
+      ['POST', '/users', '{not json', {}, 400, 'ERR_BAD_REQUEST'],
+      ['POST', '/users', { uid: 'x' }, {}, 400, 'ERR_BAD_REQUEST'],
+      ['GET', '/users/ghost', undefined, {}, 404, 'ERR_UID_NOT_FOUND'],
+      ['GET', '/bots/ghost', undefined, {}, 404, 'ERR_BOT_NOT_FOUND'],
+      ['GET', '/groups/ghost', undefined, {}, 404, 'ERR_GUID_NOT_FOUND'],
+      ['POST', '/messages', { receiver: 'bob', receiverType: 'channel', data: { text: 'x' } }, { onBehalfOf: 'alice' }, 400, 'ERR_INVALID_RECEIVER_TYPE'],
+      ['POST', '/messages', { receiver: 'bob', receiverType: 'user', data: { text: '  ' } }, { onBehalfOf: 'alice' }, 400, 'ERR_EMPTY_MESSAGE_TEXT'],
+      ['POST', '/messages', { receiver: 'ghost', receiverType: 'user', data: { text: 'x' } }, { onBehalfOf: 'alice' }, 404, 'ERR_UID_NOT_FOUND'],
+      ['POST', '/messages', { receiver: 'bob', receiverType: 'user', data: { text: 'x' } }, {}, 400, 'ERR_ON_BEHALF_OF_MISSING'],
+      ['GET', '/no/such/route', undefined, {}, 404, 'ERR_ROUTE_NOT_FOUND'],
+      ['DELETE', '/messages', undefined, {}, 405, 'ERR_METHOD_NOT_ALLOWED'],
+      ['POST', '/bots/ghost/messages', { receiver: 'bob', receiverType: 'user', data: { text: 'x' } }, {}, 404, 'ERR_UID_NOT_FOUND'],
+    ];
+    for (const [method, path, body, headers, status, code] of cases) {
+      const r = await api(emulator, method, path, body, headers);
+      expect([method, path, r.status, r.json.error?.code]).toEqual([method, path, status, code]);
+      expect(r.json.error.message).toBeTruthy();
+    }
+    const noKey = await fetch(`${emulator.baseUrl}/users`).then((r) => r.json() as Promise<any>);
+    expect(noKey.error.code).toBe('AUTH_ERR_EMPTY_APIKEY');
+    expect((await api(emulator, 'GET', '/users/alice')).status).toBe(200);
+  });
+});
