@@ -12,5 +12,5 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main, createDeps } = await import('../dist/main.js');
+const { main, createDeps } = await import('../dist/bundle/main.js');
 process.exitCode = await main(process.argv.slice(2), createDeps());

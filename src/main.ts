@@ -1,6 +1,5 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
 import { Command, CommanderError } from 'commander';
-import { randomBytes } from 'node:crypto';
 import type { Deps } from './deps.js';
 import { CliError, EXIT } from './errors.js';
 import { readEnv } from './env.js';
@@ -108,7 +107,8 @@ export function createDeps(): Deps {
     now: () => new Date(),
     prompts: async () => (await import('./adapters/prompts.js')).createInquirerPrompts(),
     openTunnel: async () => (await import('./adapters/tunnel.js')).ngrokOpener(),
-    randomBytes: (n) => randomBytes(n),
+    // Web Crypto is global: no node:crypto import on the start-up path.
+    randomBytes: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
     signals: process,
   };
 }

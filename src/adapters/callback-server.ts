@@ -1,8 +1,7 @@
 // The bot's callback endpoint: Basic Auth, capture before ack, typed events after it.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { timingSafeEqual } from 'node:crypto';
 import type { CaptureStore } from './capture-store.js';
 import { captureLine, duplicateKey, redactHeaders, RecentKeys, summarize, type CaptureRecord, type MessageSummary, type RecordMeta } from '../core/capture.js';
 
@@ -64,7 +63,11 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     }
   }
 
+  private timingSafeEqual?: typeof import('node:crypto').timingSafeEqual;
+
   async start(): Promise<{ port: number; url: string }> {
+    const [{ createServer }, { timingSafeEqual }] = await Promise.all([import('node:http'), import('node:crypto')]);
+    this.timingSafeEqual = timingSafeEqual;
     const headersTimeout = this.opts.headersTimeoutMs ?? 10_000;
     const server = createServer(
       { headersTimeout, requestTimeout: 0, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, Math.max(50, headersTimeout / 4)) },
@@ -215,7 +218,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private authorized(header: string | undefined): boolean {
     if (typeof header !== 'string' || header.length !== this.expectedAuth!.length) return false;
     const given = Buffer.from(header, 'latin1');
-    return given.length === this.expectedAuth!.length && timingSafeEqual(given, this.expectedAuth!);
+    return given.length === this.expectedAuth!.length && this.timingSafeEqual!(given, this.expectedAuth!);
   }
 
   private sweep(bodyTimeoutMs: number): void {

@@ -1,8 +1,14 @@
 // The one colour decision and the only chalk import. NO_COLOR is honoured here (chalk does not).
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { readEnv, type Env } from '../env.js';
 
 export type Colors = ChalkInstance;
+export type ChalkClass = typeof import('chalk').Chalk;
+
+/** chalk is loaded on first use, never on the start-up path. */
+export async function loadChalk(): Promise<ChalkClass> {
+  return (await import('chalk')).Chalk;
+}
 
 export function wantsColor(stream: { isTTY?: boolean }, env: Env, noColorFlag: boolean): boolean {
   const settings = readEnv(env);
@@ -11,6 +17,6 @@ export function wantsColor(stream: { isTTY?: boolean }, env: Env, noColorFlag: b
   return Boolean(stream.isTTY);
 }
 
-export function createColors(enabled: boolean): Colors {
+export function createColors(enabled: boolean, Chalk: ChalkClass): Colors {
   return new Chalk({ level: enabled ? 1 : 0 });
 }

@@ -1,5 +1,5 @@
 // The one got instance that talks to CometChat. Its failures become typed errors here and nowhere else.
-import got, { RequestError, type Got, type Method } from 'got';
+import type { Got, Method, RequestError } from 'got';
 import { ApiError, NetworkError } from '../errors.js';
 import { retryDelay, type Outcome } from '../core/retry-policy.js';
 import { hintFor } from '../core/api-hints.js';
@@ -23,12 +23,22 @@ export type Json = Record<string, unknown>;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** got is loaded here, on first use, so it never costs start-up time. */
+export async function createCometChatClient(options: ClientOptions): Promise<CometChatClient> {
+  const mod = await import('got');
+  return new CometChatClient(options, mod.default, mod.RequestError);
+}
+
 export class CometChatClient {
   private readonly http: Got;
   private readonly options: ClientOptions;
   readonly host: string;
 
-  constructor(options: ClientOptions) {
+  constructor(
+    options: ClientOptions,
+    got: typeof import('got').default,
+    private readonly RequestErrorClass: typeof RequestError,
+  ) {
     this.options = options;
     const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.host = base.host;
@@ -56,7 +66,7 @@ export class CometChatClient {
         failure = this.apiError(res.statusCode, parsed);
         outcome = { kind: 'status', status: res.statusCode, retryAfter: headerValue(res.headers['retry-after']) };
       } catch (e) {
-        if (!(e instanceof RequestError)) throw e;
+        if (!(e instanceof this.RequestErrorClass)) throw e;
         failure = this.networkError(e);
         outcome = { kind: 'network', code: e.code };
       }

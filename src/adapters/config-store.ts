@@ -1,7 +1,6 @@
 // config.json: profiles and secrets. 0600 file in a 0700 dir, atomic writes, never silently clobbered.
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { configDir, type Env } from '../env.js';
 import { emptyConfig, type ConfigFile, type Profile } from '../core/profile.js';
@@ -63,7 +62,7 @@ export function createConfigStore(env: Env, warn: (line: string) => void): Confi
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         chmodSync(dir, 0o700);
         // Temp file in the same dir, fsync, rename: a crash leaves either the old or the new file whole.
-        const tmp = join(dir, `.config.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+        const tmp = join(dir, `.config.json.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString('hex')}.tmp`);
         const fd = openSync(tmp, 'wx', 0o600);
         try {
           writeSync(fd, `${JSON.stringify(config, null, 2)}\n`);

@@ -1,6 +1,6 @@
 // Data to stdout, everything else to stderr. `--json` turns stdout into a machine contract.
 import type { Deps } from '../deps.js';
-import { createColors, wantsColor, type Colors } from './colors.js';
+import { createColors, wantsColor, type ChalkClass, type Colors } from './colors.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -15,12 +15,12 @@ export class Output {
   private readonly stdout: Deps['stdout'];
   private readonly stderr: Deps['stderr'];
 
-  constructor(deps: Pick<Deps, 'stdout' | 'stderr' | 'env'>, options: OutputOptions) {
+  constructor(deps: Pick<Deps, 'stdout' | 'stderr' | 'env'>, options: OutputOptions, Chalk: ChalkClass) {
     this.stdout = deps.stdout;
     this.stderr = deps.stderr;
     this.json = options.json;
-    this.c = createColors(!options.json && wantsColor(deps.stdout, deps.env, !options.color));
-    this.ce = createColors(wantsColor(deps.stderr, deps.env, !options.color));
+    this.c = createColors(!options.json && wantsColor(deps.stdout, deps.env, !options.color), Chalk);
+    this.ce = createColors(wantsColor(deps.stderr, deps.env, !options.color), Chalk);
   }
 
   /** A line of result data on stdout. */

@@ -21,8 +21,8 @@ export function globalOptions(cmd: Command, deps: Pick<Deps, 'env'>): GlobalOpti
 }
 
 export async function createOutput(deps: Deps, g: GlobalOptions): Promise<Output> {
-  const { Output } = await import('../adapters/output.js');
-  return new Output(deps, { json: g.json, color: g.color });
+  const [{ Output }, { loadChalk }] = await Promise.all([import('../adapters/output.js'), import('../adapters/colors.js')]);
+  return new Output(deps, { json: g.json, color: g.color }, await loadChalk());
 }
 
 export async function openConfig(deps: Deps, out: Output): Promise<ConfigStore> {
@@ -60,8 +60,8 @@ export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, 
 }
 
 export async function createClient(out: Output, baseUrl: string, apiKey: string) {
-  const { CometChatClient } = await import('../adapters/cometchat-client.js');
-  return new CometChatClient({
+  const { createCometChatClient } = await import('../adapters/cometchat-client.js');
+  return createCometChatClient({
     baseUrl,
     apiKey,
     version: version(),

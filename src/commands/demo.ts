@@ -1,10 +1,6 @@
 // `cometbot demo`: the whole loop offline, in one command, each step checked.
 import type { Command } from 'commander';
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import { CliError } from '../errors.js';
@@ -38,7 +34,7 @@ interface Captured {
   stream: PassThrough;
 }
 
-function capture(): Captured {
+function captureStream(PassThrough: typeof import('node:stream').PassThrough): Captured {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (d: Buffer) => (text += d.toString()));
@@ -48,6 +44,15 @@ function capture(): Captured {
 export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);
   const started = performance.now();
+  // Loaded here, not at the top: nothing but commander belongs on the start-up path.
+  const [{ EventEmitter }, { PassThrough }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
+    import('node:events'),
+    import('node:stream'),
+    import('node:fs'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  const capture = () => captureStream(PassThrough);
   const home = mkdtempSync(join(tmpdir(), 'cometbot-demo-'));
   const { Emulator } = await import('../emulator/server.js');
   const emulator = new Emulator({ appId: 'demo', region: 'eu', apiKey: 'demo-key', now: deps.now });
@@ -56,7 +61,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
   const cleanups: (() => Promise<unknown> | void)[] = [];
 
   // Sub-commands run in-process against a temporary home and the emulator; their output is captured.
-  const subDeps = (stdout: PassThrough, stderr: PassThrough, signals = new EventEmitter()): Deps => ({
+  const subDeps = (stdout: PassThrough, stderr: PassThrough, signals: NodeJS.EventEmitter = new EventEmitter()): Deps => ({
     ...deps,
     env: { ...deps.env, COMETBOT_HOME: home, COMETBOT_API_URL: emulator.baseUrl, COMETCHAT_API_KEY: emulator.apiKey, NGROK_AUTHTOKEN: undefined, COMETBOT_PROFILE: undefined, NO_COLOR: '1' },
     stdin: new PassThrough(),
@@ -107,8 +112,8 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     }, (r) => r.localUrl);
 
     await step('Point the bot’s webhook at listen (as listen does with a public URL)', async () => {
-      const { CometChatClient } = await import('../adapters/cometchat-client.js');
-      const client = new CometChatClient({ baseUrl: emulator.baseUrl, apiKey: emulator.apiKey, version: 'demo' });
+      const { createCometChatClient } = await import('../adapters/cometchat-client.js');
+      const client = await createCometChatClient({ baseUrl: emulator.baseUrl, apiKey: emulator.apiKey, version: 'demo' });
       return client.updateBot(BOT, { webhookURL: ready.localUrl, enabled: true });
     });
 

@@ -1,6 +1,5 @@
 // `cometbot say`: send a message as the profile's bot.
 import type { Command } from 'commander';
-import { randomUUID } from 'node:crypto';
 import type { Deps, InStream } from '../deps.js';
 import { buildBotMessage } from '../core/message.js';
 import { UsageError } from '../errors.js';
@@ -53,7 +52,7 @@ export async function runSay(words: string[], flags: SayFlags, deps: Deps, g: Gl
   }
   const text = fromStdin ? (deps.stdin.isTTY ? '' : (await readAll(deps.stdin)).replace(/\r?\n$/, '')) : words.join(' ');
   // All local checks (receiver, JSON, empty text) run before the profile is even loaded.
-  const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${randomUUID()}` });
+  const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${globalThis.crypto.randomUUID()}` });
   const conn = await loadConnection(deps, out, g, flags);
   const client = await createClient(out, conn.baseUrl, conn.apiKey);
   const botUid = conn.profile.bot.uid;

@@ -1,5 +1,5 @@
 // The local CometChat stand-in: REST routes with CometChat's envelopes, apikey check, fault switches.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { EmulatorState, conversationId, type Bot, type Fault, type Message } from './state.js';
@@ -110,6 +110,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   }
 
   async start(): Promise<this> {
+    const { createServer } = await import('node:http');
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {

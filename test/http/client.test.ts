@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CometChatClient } from '../../src/adapters/cometchat-client.js';
+import { createCometChatClient } from '../../src/adapters/cometchat-client.js';
 import { ApiError, NetworkError } from '../../src/errors.js';
 import { startEmulator, TEST_KEY, calls } from '../helpers/emulator.js';
 import type { Emulator } from '../../src/emulator/server.js';
@@ -17,20 +17,20 @@ afterEach(async () => {
 });
 
 function client(baseUrl: string, sleeps: number[] = [], apiKey = TEST_KEY, timeoutMs?: number) {
-  return new CometChatClient({ baseUrl, apiKey, version: '9.9.9', timeoutMs, sleep: async (ms) => void sleeps.push(ms) });
+  return createCometChatClient({ baseUrl, apiKey, version: '9.9.9', timeoutMs, sleep: async (ms) => void sleeps.push(ms) });
 }
 
 describe('CometChatClient against the emulator', () => {
   it('sends apikey and user-agent, unwraps {data}', async () => {
     emulator = await startEmulator();
-    const user = await client(emulator.baseUrl).getUser('alice');
+    const user = await (await client(emulator.baseUrl)).getUser('alice');
     expect(user).toMatchObject({ uid: 'alice', name: 'Alice Example' });
     expect(calls(emulator)).toEqual(['GET /users/alice']);
   });
 
   it('turns the error envelope into a typed ApiError with code and status', async () => {
     emulator = await startEmulator();
-    const e = await client(emulator.baseUrl).getUser('nobody').catch((x) => x);
+    const e = await (await client(emulator.baseUrl)).getUser('nobody').catch((x) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(e).toMatchObject({ code: 'ERR_UID_NOT_FOUND', status: 404 });
     expect(e.hint).toBeTruthy();
@@ -39,7 +39,7 @@ describe('CometChatClient against the emulator', () => {
   it('retries 429 honouring Retry-After, then succeeds', async () => {
     emulator = await startEmulator({ faults: [{ status: 429, code: 'ERR_TOO_MANY_REQUESTS', retryAfter: 2, times: 1 }] });
     const sleeps: number[] = [];
-    await expect(client(emulator.baseUrl, sleeps).getUser('alice')).resolves.toMatchObject({ uid: 'alice' });
+    await expect((await client(emulator.baseUrl, sleeps)).getUser('alice')).resolves.toMatchObject({ uid: 'alice' });
     expect(sleeps).toEqual([2000]);
     expect(calls(emulator)).toEqual(['GET /users/alice', 'GET /users/alice']);
   });
@@ -49,7 +49,7 @@ describe('CometChatClient against the emulator', () => {
     const sleeps: number[] = [];
     const body = { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hi' }, muid: 'keep-me' };
     await emulator.state.bots.set('alice', { uid: 'alice', enabled: false, groupChatSetting: 'none', useBasicAuth: false, createdAt: 0 });
-    const sent = await client(emulator.baseUrl, sleeps).sendBotMessage('alice', body);
+    const sent = await (await client(emulator.baseUrl, sleeps)).sendBotMessage('alice', body);
     expect(sent.muid).toBe('keep-me');
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]!).toBeGreaterThan(sleeps[0]!);
@@ -59,14 +59,14 @@ describe('CometChatClient against the emulator', () => {
 
   it('gives up after 3 tries on 5xx', async () => {
     emulator = await startEmulator({ faults: [{ status: 500, code: 'ERR_INTERNAL', times: 5 }] });
-    const e = await client(emulator.baseUrl).getUser('alice').catch((x) => x);
+    const e = await (await client(emulator.baseUrl)).getUser('alice').catch((x) => x);
     expect(e).toMatchObject({ code: 'ERR_INTERNAL', status: 500 });
     expect(emulator.requests).toHaveLength(3);
   });
 
   it('never retries other 4xx', async () => {
     emulator = await startEmulator();
-    const e = await client(emulator.baseUrl, [], 'wrong-key').getUser('alice').catch((x) => x);
+    const e = await (await client(emulator.baseUrl, [], 'wrong-key')).getUser('alice').catch((x) => x);
     expect(e).toMatchObject({ code: 'AUTH_ERR_APIKEY_NOT_FOUND', status: 401 });
     expect(emulator.requests).toHaveLength(1);
   });
@@ -78,13 +78,13 @@ describe('CometChatClient against the emulator', () => {
     });
     await new Promise<void>((r) => extra!.listen(0, '127.0.0.1', r));
     const port = (extra.address() as AddressInfo).port;
-    const e = await client(`http://127.0.0.1:${port}/v3`, [], 'super-secret-key-123').getUser('x').catch((x) => x);
+    const e = await (await client(`http://127.0.0.1:${port}/v3`, [], 'super-secret-key-123')).getUser('x').catch((x) => x);
     expect(e.message).not.toContain('super-secret-key-123');
     expect(e.message).toContain('[redacted]');
   });
 
   it('connection refused is one NetworkError naming the host', async () => {
-    const e = await client('http://127.0.0.1:1/v3').getUser('x').catch((x) => x);
+    const e = await (await client('http://127.0.0.1:1/v3')).getUser('x').catch((x) => x);
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.message).toBe('connection refused by 127.0.0.1:1');
   });
@@ -93,7 +93,7 @@ describe('CometChatClient against the emulator', () => {
     extra = createServer(() => undefined);
     await new Promise<void>((r) => extra!.listen(0, '127.0.0.1', r));
     const port = (extra.address() as AddressInfo).port;
-    const e = await client(`http://127.0.0.1:${port}/v3`, [], TEST_KEY, 200).getUser('x').catch((x) => x);
+    const e = await (await client(`http://127.0.0.1:${port}/v3`, [], TEST_KEY, 200)).getUser('x').catch((x) => x);
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.message).toMatch(/did not answer within/);
   });
@@ -108,7 +108,7 @@ describe('CometChatClient against the emulator', () => {
     await new Promise<void>((r) => extra!.listen(0, '127.0.0.1', r));
     const port = (extra.address() as AddressInfo).port;
     const sleeps: number[] = [];
-    await expect(client(`http://127.0.0.1:${port}/v3`, sleeps).getUser('x')).resolves.toEqual({ uid: 'x' });
+    await expect((await client(`http://127.0.0.1:${port}/v3`, sleeps)).getUser('x')).resolves.toEqual({ uid: 'x' });
     expect(sleeps).toHaveLength(1);
   });
 });
