@@ -154,7 +154,14 @@ async function schemaBench() {
   if (run) results.schema = await run();
 }
 
+async function inspector() {
+  const { inspectorBench } = await import('./inspector.mjs');
+  console.log('');
+  results.inspector = await inspectorBench();
+}
+
 if (!only || only === 'startup') startupBench();
+if (!only || only === 'inspector') await inspector();
 if (!only || only === 'schema') await schemaBench();
 if (!only || only === 'listen') await listenBench();
 writeFileSync(join(root, 'bench', 'last-results.json'), `${JSON.stringify(results, null, 2)}\n`);

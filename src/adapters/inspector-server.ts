@@ -1,5 +1,218 @@
-// Placeholder replaced by the inspector issue.
+// The web inspector: a page on 127.0.0.1 listing captures live (server-sent events), with detail,
+// schema and replay. Refuses foreign Host headers (DNS rebinding) and foreign Origins on POST (CSRF);
+// never sends a secret to the page.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Output } from './output.js';
-export async function startInspector(_o: { port: number; captureFiles: string[]; live?: unknown; forwardTo?: URL; out: Output }): Promise<{ url: string; close(): Promise<void> }> {
-  throw new Error('the inspector is not built yet');
+import type { StoredRecord } from './capture-files.js';
+import type { AcceptedRequest, CallbackServer } from './callback-server.js';
+import { CliError } from '../errors.js';
+import { summarize, preview, type CaptureRecord } from '../core/capture.js';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../inspector/assets.js';
+
+export interface InspectorOptions {
+  port: number;
+  captureFiles: string[];
+  /** listen's server: new requests stream to the page. Absent for `captures inspect` (read-only). */
+  live?: Pick<CallbackServer, 'on' | 'off'>;
+  forwardTo?: URL;
+  /** user:password for replays; kept server-side. */
+  replayAuth?: string;
+  out: Output;
+}
+
+export interface Inspector {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface RowSummary {
+  id: string;
+  receivedAt: string;
+  verdict: CaptureRecord['verdict'];
+  status: number;
+  reason?: string;
+  json: boolean;
+  duplicate: boolean;
+  sender?: string;
+  receiver?: string;
+  receiverType?: string;
+  category?: string;
+  type?: string;
+  text?: string;
+}
+
+export function rowSummary(r: CaptureRecord): RowSummary {
+  const s = r.body !== undefined ? summarize(r.body) : {};
+  return {
+    id: r.id,
+    receivedAt: r.receivedAt,
+    verdict: r.verdict,
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+    json: r.json,
+    duplicate: Boolean(r.duplicate),
+    sender: s.sender,
+    receiver: s.receiver,
+    receiverType: s.receiverType,
+    category: s.category,
+    type: s.type,
+    text: s.text !== undefined ? preview(s.text, 140) : undefined,
+  };
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+export async function startInspector(options: InspectorOptions): Promise<Inspector> {
+  const { createServer } = await import('node:http');
+  const { readCaptureFiles } = await import('./capture-files.js');
+  // Newest first, like `captures list`; live requests are prepended as they arrive.
+  let records: CaptureRecord[] = [];
+  try {
+    records = options.captureFiles.length ? readCaptureFiles(options.captureFiles).records.map(stripFile) : [];
+  } catch (e) {
+    options.out.warn(`the inspector starts empty: ${(e as Error).message}`);
+  }
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const clients = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
+
+  const addLive = (record: CaptureRecord) => {
+    if (byId.has(record.id)) return;
+    records.unshift(record);
+    byId.set(record.id, record);
+    const data = `event: capture\ndata: ${JSON.stringify(rowSummary(record))}\n\n`;
+    for (const c of clients) c.write(data);
+  };
+  const onRequest = (req: AcceptedRequest) => addLive(req.record);
+  const onRejected = (record: CaptureRecord) => addLive(record);
+  options.live?.on('request', onRequest);
+  options.live?.on('rejected', onRejected);
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((e: Error) => send(res, 500, { error: e.message }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return send(res, 403, { error: 'forbidden host' });
+    const url = new URL(req.url ?? '/', 'http://inspector');
+    const method = req.method ?? 'GET';
+    if (method === 'POST') {
+      // CSRF: a page elsewhere may POST here; browsers always say where from.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedHosts.has(originHost(origin))) return send(res, 403, { error: 'forbidden origin' });
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'expected application/json' });
+    } else if (method !== 'GET') return send(res, 405, { error: 'method not allowed' });
+
+    const path = url.pathname;
+    if (method === 'GET' && path === '/') return sendText(res, 'text/html; charset=utf-8', PAGE_HTML);
+    if (method === 'GET' && path === '/app.js') return sendText(res, 'text/javascript; charset=utf-8', PAGE_JS);
+    if (method === 'GET' && path === '/app.css') return sendText(res, 'text/css; charset=utf-8', PAGE_CSS);
+    if (method === 'GET' && path === '/api/config') {
+      return send(res, 200, { live: Boolean(options.live), forwardTo: options.forwardTo?.href ?? null, replayable: Boolean(options.forwardTo && options.replayAuth) });
+    }
+    if (method === 'GET' && path === '/api/captures') return send(res, 200, records.map(rowSummary));
+    if (method === 'GET' && path.startsWith('/api/captures/')) {
+      const record = byId.get(decodeURIComponent(path.slice('/api/captures/'.length)));
+      return record ? send(res, 200, record) : send(res, 404, { error: 'no such capture' });
+    }
+    if (method === 'GET' && path === '/api/schema') return send(res, 200, await schema(records));
+    if (method === 'GET' && path === '/api/events') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+      return;
+    }
+    if (method === 'POST' && path.startsWith('/api/replay/')) {
+      const record = byId.get(decodeURIComponent(path.slice('/api/replay/'.length)));
+      if (!record) return send(res, 404, { error: 'no such capture' });
+      return send(res, 200, await replay(record));
+    }
+    return send(res, 404, { error: 'not found' });
+  }
+
+  async function replay(record: CaptureRecord): Promise<Record<string, unknown>> {
+    if (!options.forwardTo || !options.replayAuth) return { error: 'no replay target: start listen with --forward-to URL' };
+    if (record.body === undefined && record.rawBody === undefined) return { error: 'this request was rejected, so no body was recorded' };
+    const started = performance.now();
+    try {
+      const res = await fetch(options.forwardTo, {
+        method: 'POST',
+        headers: { 'content-type': record.json ? 'application/json' : 'text/plain', authorization: `Basic ${Buffer.from(options.replayAuth).toString('base64')}`, 'user-agent': 'cometbot-inspector-replay' },
+        body: record.body !== undefined ? JSON.stringify(record.body) : record.rawBody,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.arrayBuffer();
+      return { id: record.id, url: options.forwardTo.href, status: res.status, ms: Math.round(performance.now() - started) };
+    } catch (e) {
+      const { describeFetchError } = await import('./forwarder.js');
+      return { id: record.id, url: options.forwardTo.href, error: describeFetchError(e, 10_000) };
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new CliError(e.code === 'EADDRINUSE' ? `inspector port ${options.port} is already in use` : `cannot start the inspector (${e.code ?? e.message})`, 'pass another --inspect-port (0 picks a free one)')),
+    );
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      options.live?.off('request', onRequest);
+      options.live?.off('rejected', onRejected);
+      for (const c of clients) c.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function stripFile(r: StoredRecord): CaptureRecord {
+  const { file: _file, ...record } = r;
+  return record;
+}
+
+function originHost(origin: string): string {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' ? u.host.toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
+
+async function schema(records: CaptureRecord[]): Promise<Record<string, unknown>> {
+  const { SchemaInferrer } = await import('../core/schema.js');
+  const inferrer = new SchemaInferrer();
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
+  }
+  if (inferrer.samples === 0) return { error: 'No accepted JSON payloads yet.' };
+  const jsonSchema = inferrer.toJsonSchema();
+  const { toTypeScript } = await import('./typescript-emitter.js');
+  return { jsonSchema, typescript: await toTypeScript(jsonSchema) };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, type: string, text: string): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }

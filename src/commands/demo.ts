@@ -130,7 +130,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
 
     const ts = await step('Infer TypeScript types from the captured payload (cometbot captures schema)', async () => {
       const { SchemaInferrer } = await import('../core/schema.js');
-      const { toTypeScript } = await import('./captures.js');
+      const { toTypeScript } = await import('../adapters/typescript-emitter.js');
       const inferrer = new SchemaInferrer();
       inferrer.add(request.body);
       return toTypeScript(inferrer.toJsonSchema());

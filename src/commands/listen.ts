@@ -189,7 +189,14 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   let inspector: { url: string; close(): Promise<void> } | undefined;
   if (flags.inspect) {
     const { startInspector } = await import('../adapters/inspector-server.js');
-    inspector = await startInspector({ port: parsed.inspectPort, captureFiles: [store.file], live: server, forwardTo: parsed.forwardTo, out });
+    inspector = await startInspector({
+      port: parsed.inspectPort,
+      captureFiles: flags.captureFile ? [store.file] : [], // a new per-run file starts empty
+      live: server,
+      forwardTo: parsed.forwardTo,
+      replayAuth: credentials ? `${credentials.username}:${credentials.password}` : undefined,
+      out,
+    });
   }
 
   // Public URL.
