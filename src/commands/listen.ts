@@ -135,7 +135,9 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   }
 
   const sink = new LineSink(deps.stdout);
-  const client: CometChatClient | undefined = conn ? await createClient(out, conn.baseUrl, conn.apiKey) : undefined;
+  // The REST client (and got) loads only when something needs it: echo, registration, cleanup.
+  let clientPromise: Promise<CometChatClient> | undefined;
+  const client = conn ? () => (clientPromise ??= createClient(out, conn!.baseUrl, conn!.apiKey)) : undefined;
   const botUid = conn?.profile.bot.uid;
 
   // Rendering and follow-up work happen after the ack, never before it.
@@ -175,7 +177,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       if (!target) return;
       echoQueue.push(async () => {
         try {
-          const sent = await client.sendBotMessage(botUid, { ...target, category: 'message', type: 'text', data: { text: s.text } });
+          const sent = await (await client()).sendBotMessage(botUid, { ...target, category: 'message', type: 'text', data: { text: s.text } });
           if (g.json) sink.write(`${JSON.stringify({ event: 'reply', id: req.record.id, messageId: String(sent.id) })}\n`);
           else sink.write(`  ${out.c.dim('↩ echoed as')} ${botUid} ${out.c.dim(`message ${String(sent.id)} to ${target.receiverType} ${target.receiver}`)}\n`);
         } catch (e) {
@@ -232,7 +234,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     if (!client || !botUid) return;
     const url = publicUrl();
     try {
-      await client.updateBot(botUid, enabled ? { webhookURL: url, enabled: true } : { enabled: false });
+      await (await client()).updateBot(botUid, enabled ? { webhookURL: url, enabled: true } : { enabled: false });
       out.success(enabled ? `webhook of bot ${botUid} set to ${url} (enabled)` : `bot ${botUid} disabled (--cleanup)`);
     } catch (e) {
       out.warn(`could not ${enabled ? 'register the webhook' : 'disable the bot'} (${(e as Error).message}); set it in the dashboard: AI Agents → Custom Bots → ${botUid}`);
