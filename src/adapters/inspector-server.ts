@@ -7,7 +7,7 @@ import type { Output } from './output.js';
 import type { StoredRecord } from './capture-files.js';
 import type { AcceptedRequest, CallbackServer } from './callback-server.js';
 import { CliError } from '../errors.js';
-import { summarize, preview, type CaptureRecord } from '../core/capture.js';
+import { summarize, preview, type CaptureRecord, type MessageSummary } from '../core/capture.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../inspector/assets.js';
 
 export interface InspectorOptions {
@@ -26,20 +26,9 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-export interface RowSummary {
-  id: string;
-  receivedAt: string;
-  verdict: CaptureRecord['verdict'];
-  status: number;
-  reason?: string;
-  json: boolean;
+/** One row of the request list: the record's verdict plus what the payload says (text shortened). */
+export interface RowSummary extends Pick<CaptureRecord, 'id' | 'receivedAt' | 'verdict' | 'status' | 'reason' | 'json'>, Pick<MessageSummary, 'sender' | 'receiver' | 'receiverType' | 'category' | 'type' | 'text'> {
   duplicate: boolean;
-  sender?: string;
-  receiver?: string;
-  receiverType?: string;
-  category?: string;
-  type?: string;
-  text?: string;
 }
 
 export function rowSummary(r: CaptureRecord): RowSummary {
