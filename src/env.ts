@@ -15,6 +15,10 @@ export interface EnvSettings {
   apiKey?: string;
   ngrokAuthtoken?: string;
   profile?: string;
+  /** Standard proxy variables, honoured by the REST client (either case). */
+  httpsProxy?: string;
+  httpProxy?: string;
+  noProxy?: string;
   noColor: boolean;
   forceColor: boolean;
   ci: boolean;
@@ -30,6 +34,9 @@ export function readEnv(env: Env): EnvSettings {
     apiKey: nonEmpty(env.COMETCHAT_API_KEY),
     ngrokAuthtoken: nonEmpty(env.NGROK_AUTHTOKEN),
     profile: nonEmpty(env.COMETBOT_PROFILE),
+    httpsProxy: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy),
+    httpProxy: nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy),
+    noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),
     // https://no-color.org: any non-empty value disables colour.
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false',

@@ -9,6 +9,8 @@ export interface ClientOptions {
   apiKey: string;
   version: string;
   timeoutMs?: number;
+  /** Proxy URL for this base URL (see core/proxy.ts), or none. */
+  proxy?: string;
   /** Injected so tests of the retry rules do not wait in real time. */
   sleep?: (ms: number) => Promise<void>;
   /** Told before each retry: the spinner or a debug line shows it. */
@@ -26,7 +28,14 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** got is loaded here, on first use, so it never costs start-up time. */
 export async function createCometChatClient(options: ClientOptions): Promise<CometChatClient> {
   const mod = await import('got');
-  return new CometChatClient(options, mod.default, mod.RequestError);
+  const agent = options.proxy ? await proxyAgents(options.proxy) : undefined;
+  return new CometChatClient(options, mod.default, mod.RequestError, agent);
+}
+
+async function proxyAgents(proxy: string) {
+  const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
+  const common = { proxy, keepAlive: true };
+  return { http: new HttpProxyAgent(common), https: new HttpsProxyAgent(common) };
 }
 
 export class CometChatClient {
@@ -38,6 +47,7 @@ export class CometChatClient {
     options: ClientOptions,
     got: typeof import('got').default,
     private readonly RequestErrorClass: typeof RequestError,
+    agent?: { http: import('node:http').Agent; https: import('node:https').Agent },
   ) {
     this.options = options;
     const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -49,6 +59,7 @@ export class CometChatClient {
       retry: { limit: 0 }, // our own loop below: it honours Retry-After with a cap and retries POST safely (muid)
       throwHttpErrors: false,
       responseType: 'text',
+      ...(agent ? { agent } : {}),
     });
   }
 

@@ -121,7 +121,7 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
 
   // Everything is valid locally: only now talk to CometChat.
   const baseUrl = apiBaseUrl(appId, region, apiUrlOverride);
-  const client = await createClient(out, baseUrl, apiKey);
+  const client = await createClient(out, baseUrl, apiKey, deps.env);
   const userCreated = await out.spin(`Checking user ${uid}…`, ensureUser(client, { uid, name, avatar: flags.avatar }, out));
   let botConfigured = false;
   if (flags.bot !== false) {
