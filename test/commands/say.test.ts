@@ -102,3 +102,15 @@ describe('cometbot say', () => {
     expect(deps.stderr.text()).toContain('hint: run cometbot init first');
   });
 });
+
+describe('network waits', () => {
+  it('show a spinner on a terminal stderr, and never in --json or piped output', async () => {
+    const tty = await say(['--to', 'alice', 'spin'], { tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('⠋ Sending…');
+    const piped = await say(['--to', 'alice', 'quiet']);
+    expect(piped.stderr).not.toContain('Sending…');
+    const json = await say(['--json', '--to', 'alice', 'quiet'], { tty: true });
+    expect(json.stderr).not.toContain('Sending…');
+  });
+});
