@@ -13,4 +13,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main, createDeps } = await import('../dist/bundle/main.js');
-process.exitCode = await main(process.argv.slice(2), createDeps());
+const code = await main(process.argv.slice(2), createDeps());
+// Cancelled (Ctrl-C at a prompt, or a second Ctrl-C in listen): leave now, whatever is still open.
+if (code === 130) process.exit(code);
+process.exitCode = code;

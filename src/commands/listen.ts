@@ -5,7 +5,7 @@ import type { Output } from '../adapters/output.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import type { Tunnel, TunnelOptions } from '../adapters/tunnel.js';
 import type { AcceptedRequest, CallbackServer } from '../adapters/callback-server.js';
-import { CliError, UsageError } from '../errors.js';
+import { CancelledError, CliError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { randomAlphanumeric } from '../core/credentials.js';
@@ -294,27 +294,31 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     out.success('public URL verified');
   }
 
-  // Run until SIGINT/SIGTERM; a second signal forces the exit.
-  await new Promise<void>((resolve) => {
+  // Run until SIGINT/SIGTERM; a second signal forces the exit (130) without waiting for anything.
+  const forced = await new Promise<boolean>((resolve) => {
     const stop = () => {
       deps.signals.off('SIGINT', stop);
       deps.signals.off('SIGTERM', stop);
       const force = () => {
         out.info(out.ce.yellow('forced exit'));
         server.destroy();
-        resolve();
+        void store.close(); // writes what is queued: nothing acked is lost
+        void tunnel?.close();
+        void inspector?.close();
+        resolve(true);
       };
       deps.signals.once('SIGINT', force);
       deps.signals.once('SIGTERM', force);
       void shutdown().then(() => {
         deps.signals.off('SIGINT', force);
         deps.signals.off('SIGTERM', force);
-        resolve();
+        resolve(false);
       });
     };
     deps.signals.on('SIGINT', stop);
     deps.signals.on('SIGTERM', stop);
   });
+  if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished');
 
   async function shutdown(): Promise<void> {
     if (!g.json) out.info(out.ce.dim('\nstopping…'));

@@ -258,7 +258,7 @@ describe('listen: shutdown and timeouts', () => {
     await new Promise((r) => setTimeout(r, 50));
     l.deps.signals.emit('SIGINT');
     l.deps.signals.emit('SIGINT');
-    expect(await l.done).toBe(0);
+    expect(await l.done).toBe(130);
     expect(l.deps.stderr.text()).toContain('forced exit');
   });
 });
