@@ -21,7 +21,7 @@ const AUTH = `Basic ${Buffer.from(`${CRED.username}:${CRED.password}`).toString(
 const PAYLOAD = JSON.stringify({
   trigger: 'after_message',
   data: {
-    id: '712', conversationId: 'cometchat-uid-1_user_support-bot', sender: 'cometchat-uid-1', receiverType: 'user', receiver: 'support-bot',
+    id: '[<id>]', conversationId: 'cometchat-uid-1_user_support-bot', sender: 'cometchat-uid-1', receiverType: 'user', receiver: 'support-bot',
     category: 'message', type: 'text',
     data: {
       text: 'Hi! I ordered a pair of running shoes last week (order #48213) and the tracking page has not updated since Monday. Could you check where it is?',
@@ -77,7 +77,8 @@ async function startListen() {
 }
 
 function load(url, options = {}) {
-  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, body: PAYLOAD };
+  // idReplacement gives every request its own data.id, as CometChat's messages have (dedupe memory fills up).
+  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, body: PAYLOAD, idReplacement: true };
   if (options.amount === undefined) base.duration = DURATION;
   return new Promise((resolve, reject) => {
     autocannon(
