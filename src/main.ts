@@ -1,5 +1,5 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import type { Deps } from './deps.js';
 import { CliError, EXIT } from './errors.js';
 import { readEnv } from './env.js';
@@ -10,6 +10,7 @@ import { registerListen } from './commands/listen.js';
 import { registerCaptures } from './commands/captures.js';
 import { registerEmulate } from './commands/emulate.js';
 import { registerDemo } from './commands/demo.js';
+import { SUMMARY, USAGE_TERM } from './commands/summaries.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -26,7 +27,7 @@ Environment:
   COMETBOT_PROFILE       profile to use when --profile is not given
   NO_COLOR               disable colour;  COMETBOT_DEBUG=1 prints stack traces`;
 
-export function buildProgram(deps: Deps): Command {
+export function buildProgram(deps: Deps, argv: readonly string[] = []): Command {
   const program = new Command('cometbot')
     .description('Build a CometChat custom bot: create it, receive and capture its callbacks, reply, test offline.')
     .version(version(), '-v, --version', 'print the version')
@@ -50,13 +51,39 @@ Examples:
   $ cometbot captures schema --format typescript > payload.d.ts
 ${EXIT_CODES_HELP}`,
     );
-  program.configureHelp({ sortSubcommands: false });
+  const defaultHelp = new Help();
+  program.configureHelp({ sortSubcommands: false, subcommandTerm: (cmd) => USAGE_TERM[cmd.name() as keyof typeof USAGE_TERM] ?? defaultHelp.subcommandTerm(cmd) });
 
-  for (const register of [registerInit, registerSay, registerListen, registerCaptures, registerEmulate, registerDemo]) {
-    const cmd = register(program, deps);
-    inheritBehaviour(cmd, deps);
+  // Only the command being run is built in full; the others are listed by name and summary.
+  const wanted = invokedCommand(argv);
+  for (const [name, register] of COMMANDS) {
+    if (wanted === 'all' || wanted === name) inheritBehaviour(register(program, deps), deps);
+    else program.command(name).description(SUMMARY[name]);
   }
   return program;
+}
+
+const COMMANDS = [
+  ['init', registerInit],
+  ['say', registerSay],
+  ['listen', registerListen],
+  ['captures', registerCaptures],
+  ['emulate', registerEmulate],
+  ['demo', registerDemo],
+] as const satisfies readonly (readonly [keyof typeof SUMMARY, (program: Command, deps: Deps) => Command])[];
+
+/** The command named on the command line; 'all' when that cannot be told cheaply (help, typos). */
+export function invokedCommand(argv: readonly string[]): string | 'all' | 'none' {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--profile') {
+      i++; // its value
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return COMMANDS.some(([name]) => name === arg) ? arg : 'all';
+  }
+  return 'none';
 }
 
 /** Subcommands need exitOverride and our streams too, or commander exits the process itself. */
@@ -67,7 +94,7 @@ function inheritBehaviour(cmd: Command, deps: Deps): void {
 }
 
 export async function main(argv: string[], deps: Deps): Promise<number> {
-  const program = buildProgram(deps);
+  const program = buildProgram(deps, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

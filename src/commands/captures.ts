@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import type { CaptureSet, StoredRecord } from '../adapters/capture-files.js';
 import { CliError, UsageError } from '../errors.js';
@@ -18,7 +19,7 @@ interface CommonFlags {
 export function registerCaptures(program: Command, deps: Deps): Command {
   const captures = program
     .command('captures')
-    .description('inspect, type, replay and export the payloads listen captured')
+    .description(SUMMARY.captures)
     .addHelpText(
       'after',
       `

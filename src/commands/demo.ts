@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import { CliError } from '../errors.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
@@ -13,7 +14,7 @@ const USER = 'alice';
 export function registerDemo(program: Command, deps: Deps): Command {
   return program
     .command('demo')
-    .description('the whole loop offline: emulator → init → listen → a user message → capture → schema → replies')
+    .description(SUMMARY.demo)
     .option('--keep', 'keep the temporary COMETBOT_HOME (config and captures) and print its path')
     .addHelpText(
       'after',

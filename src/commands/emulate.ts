@@ -1,6 +1,7 @@
 // `cometbot emulate`: a local CometChat stand-in to build and test a bot with no account.
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Delivery } from '../emulator/state.js';
@@ -25,7 +26,7 @@ export const DEFAULT_EMULATOR_KEY = 'emulator-key';
 export function registerEmulate(program: Command, deps: Deps): Command {
   return program
     .command('emulate')
-    .description('run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt')
+    .description(SUMMARY.emulate)
     .option('--port <n>', 'port (0 = any free port)', String(DEFAULT_EMULATOR_PORT))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--app-id <id>', 'app id it pretends to be', 'emulator')

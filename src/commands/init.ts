@@ -1,6 +1,7 @@
 // `cometbot init`: ensure the bot's user and bot registration, then save a profile.
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import type { CometChatClient, Json } from '../adapters/cometchat-client.js';
 import type { Prompts } from '../adapters/prompts.js';
@@ -45,7 +46,7 @@ export const DEFAULT_GROUP_SETTING: GroupChatSetting = 'mentionedMessages';
 export function registerInit(program: Command, deps: Deps): Command {
   return program
     .command('init')
-    .description("create (or reuse) the bot's user and bot registration in CometChat and save a profile")
+    .description(SUMMARY.init)
     .option('--app-id <id>', 'CometChat App ID (env COMETCHAT_APP_ID)')
     .option('--region <region>', `app region: ${REGIONS.join('|')} (env COMETCHAT_REGION)`)
     .option('--api-key <key>', 'REST API Key, fullAccess (prefer env COMETCHAT_API_KEY or the prompt: argv is visible to other users)')

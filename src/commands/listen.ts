@@ -1,6 +1,7 @@
 // `cometbot listen`: callback server + capture log + tunnel + webhook registration, rendered here.
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import type { Tunnel, TunnelOptions } from '../adapters/tunnel.js';
@@ -37,7 +38,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export function registerListen(program: Command, deps: Deps): Command {
   return program
     .command('listen')
-    .description('run the callback server behind Basic Auth, expose it with ngrok and capture every payload')
+    .description(SUMMARY.listen)
     .option('--port <n>', 'local port (0 = any free port)', '3978')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--path <path>', 'callback path', '/')

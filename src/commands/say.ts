@@ -1,6 +1,7 @@
 // `cometbot say`: send a message as the profile's bot.
 import type { Command } from 'commander';
 import type { Deps, InStream } from '../deps.js';
+import { SUMMARY } from './summaries.js';
 import { buildBotMessage } from '../core/message.js';
 import { UsageError } from '../errors.js';
 import { createClient, createOutput, globalOptions, loadConnection, type GlobalOptions } from './context.js';
@@ -19,7 +20,7 @@ export interface SayFlags {
 export function registerSay(program: Command, deps: Deps): Command {
   return program
     .command('say')
-    .description('send a message as the bot (text from arguments or stdin)')
+    .description(SUMMARY.say)
     .argument('[text...]', 'message text; "-" or none reads stdin when it is piped')
     .option('--to <uid>', 'send to this user')
     .option('--group <guid>', 'send to this group')

@@ -83,3 +83,14 @@ describe('profile resolution', () => {
     expect(apiBaseUrl('abc', 'eu', 'http://127.0.0.1:9/v3/')).toBe('http://127.0.0.1:9/v3');
   });
 });
+
+describe('invokedCommand (only the command being run is built)', async () => {
+  const { invokedCommand } = await import('../../src/main.js');
+  it('finds the command after global options', () => {
+    expect(invokedCommand(['--profile', 'init', 'say', '--to', 'x'])).toBe('say');
+    expect(invokedCommand(['--json', 'listen', '--port', '0'])).toBe('listen');
+    expect(invokedCommand(['--version'])).toBe('none');
+    expect(invokedCommand(['help', 'init'])).toBe('all');
+    expect(invokedCommand(['initt'])).toBe('all');
+  });
+});

@@ -1,0 +1,21 @@
+// One-line summaries and usage terms of the commands: the top-level help lists every command from
+// here without building the ones that are not being run (start-up time).
+
+export const SUMMARY = {
+  init: "create (or reuse) the bot's user and bot registration in CometChat and save a profile",
+  say: 'send a message as the bot (text from arguments or stdin)',
+  listen: 'run the callback server behind Basic Auth, expose it with ngrok and capture every payload',
+  captures: 'inspect, type, replay and export the payloads listen captured',
+  emulate: 'run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt',
+  demo: 'the whole loop offline: emulator → init → listen → a user message → capture → schema → replies',
+} as const;
+
+/** How each command appears in the top-level command list. */
+export const USAGE_TERM: Record<keyof typeof SUMMARY, string> = {
+  init: 'init [options]',
+  say: 'say [options] [text...]',
+  listen: 'listen [options]',
+  captures: 'captures [command]',
+  emulate: 'emulate [options]',
+  demo: 'demo [options]',
+};
