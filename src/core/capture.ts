@@ -92,16 +92,28 @@ export function duplicateKey(summary: MessageSummary): string | undefined {
   return summary.id ? `${summary.trigger ?? ''}\u0000${summary.id}` : undefined;
 }
 
-/** Remembers the last `limit` keys; older ones fall out, so memory stays bounded. */
+/**
+ * Remembers the last `limit` keys; older ones fall out, so memory stays bounded. A ring of keys
+ * says which one is oldest: evicting through a Set iterator would walk the Set's deleted slots,
+ * which made every insert slower as the memory filled (measured).
+ */
 export class RecentKeys {
   private readonly seen = new Set<string>();
-  constructor(private readonly limit = 10_000) {}
+  private readonly ring: (string | undefined)[];
+  private next = 0;
+
+  constructor(private readonly limit = 10_000) {
+    this.ring = new Array<string | undefined>(limit);
+  }
 
   /** True when the key was seen before; records it either way. */
   check(key: string): boolean {
     if (this.seen.has(key)) return true;
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) this.seen.delete(evicted);
+    this.ring[this.next] = key;
+    this.next = (this.next + 1) % this.limit;
     this.seen.add(key);
-    if (this.seen.size > this.limit) this.seen.delete(this.seen.values().next().value as string);
     return false;
   }
 
