@@ -1,19 +1,14 @@
-// Reads capture files: newest first, tolerant of a torn last line and of lines that are not records.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Reads capture files line by line, newest file first, with bounded memory: a long listen run can
+// leave millions of records, and no command needs them all in memory at once. Tolerant of a torn
+// last line and of lines that are not records (skipped and counted).
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CliError } from '../errors.js';
 import type { CaptureRecord } from '../core/capture.js';
 
 export interface StoredRecord extends CaptureRecord {
   file: string;
-}
-
-export interface CaptureSet {
-  files: string[];
-  /** Newest first. */
-  records: StoredRecord[];
-  /** Lines that were not capture records (a torn last line, stray text). */
-  skipped: number;
 }
 
 /** Capture files in `dir`, newest first (names start with the run's ISO time; mtime breaks ties). */
@@ -31,37 +26,77 @@ export function listCaptureFiles(dir: string): string[] {
     .map((f) => f.path);
 }
 
-export function parseCaptureText(text: string, file: string): { records: StoredRecord[]; skipped: number } {
-  const records: StoredRecord[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line) as CaptureRecord;
-      if (value && typeof value === 'object' && typeof value.id === 'string' && typeof value.receivedAt === 'string') records.push({ ...value, file });
-      else skipped++;
-    } catch {
-      skipped++;
-    }
+/** One line of a capture file: a record, or undefined when the line is not one. */
+export function parseRecordLine(line: string, file: string): StoredRecord | undefined {
+  try {
+    const value = JSON.parse(line) as CaptureRecord;
+    if (value && typeof value === 'object' && typeof value.id === 'string' && typeof value.receivedAt === 'string') return { ...value, file };
+  } catch {
+    // a torn last line or stray text
   }
-  return { records, skipped };
+  return undefined;
 }
 
-export function readCaptureFiles(files: string[]): CaptureSet {
-  const all: StoredRecord[] = [];
-  let skipped = 0;
-  for (const file of files) {
-    let text: string;
+export class CaptureReader {
+  /** Lines seen that were not capture records. */
+  skipped = 0;
+
+  constructor(readonly files: string[]) {}
+
+  /** Every record of one file, in arrival order. */
+  async *recordsOf(file: string): AsyncGenerator<StoredRecord> {
+    const stream = createReadStream(file, { encoding: 'utf8' });
+    const opened = new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
     try {
-      text = readFileSync(file, 'utf8');
+      await opened;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new CliError(`cannot read capture file ${file} (${code})`, code === 'ENOENT' ? 'check the path given to --file' : 'check the file permissions');
     }
-    const parsed = parseCaptureText(text, file);
-    // Within a file, lines are in arrival order; reverse so the newest comes first.
-    all.push(...parsed.records.reverse());
-    skipped += parsed.skipped;
+    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+      if (!line.trim()) continue;
+      const record = parseRecordLine(line, file);
+      if (record) yield record;
+      else this.skipped++;
+    }
   }
-  return { files, records: all, skipped };
+
+  /** Every record, oldest first (files oldest first, lines in order): stable for schema and export. */
+  async *oldestFirst(): AsyncGenerator<StoredRecord> {
+    for (let i = this.files.length - 1; i >= 0; i--) yield* this.recordsOf(this.files[i]!);
+  }
+
+  /** The newest `limit` records, newest first; reads only as many files as it needs. */
+  async newest(limit: number): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (const file of this.files) {
+      const need = limit - out.length;
+      if (need <= 0) break;
+      // Keep only the last `need` records of this file: a ring, so memory stays bounded.
+      const ring: StoredRecord[] = [];
+      let next = 0;
+      for await (const record of this.recordsOf(file)) {
+        if (ring.length < need) ring.push(record);
+        else ring[next] = record;
+        next = (next + 1) % need;
+      }
+      const ordered = ring.length < need ? ring : [...ring.slice(next), ...ring.slice(0, next)];
+      for (let i = ordered.length - 1; i >= 0; i--) out.push(ordered[i]!);
+    }
+    return out;
+  }
+
+  /** The record with this id (or "last"); looks in the file its run tag names first. */
+  async find(id: string): Promise<StoredRecord | undefined> {
+    if (id === 'last') return (await this.newest(1))[0];
+    const tag = id.slice(0, id.lastIndexOf('-'));
+    const likely = tag ? this.files.filter((f) => basename(f).endsWith(`-${tag}.jsonl`)) : [];
+    for (const file of [...likely, ...this.files.filter((f) => !likely.includes(f))]) {
+      for await (const record of this.recordsOf(file)) if (record.id === id) return record;
+    }
+    return undefined;
+  }
 }

@@ -21,6 +21,8 @@ export interface InspectorOptions {
   out: Output;
 }
 
+export const MAX_PAGE_RECORDS = 20_000;
+
 export interface Inspector {
   url: string;
   close(): Promise<void>;
@@ -60,11 +62,14 @@ const SECURITY_HEADERS = {
 
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const { createServer } = await import('node:http');
-  const { readCaptureFiles } = await import('./capture-files.js');
-  // Newest first, like `captures list`; live requests are prepended as they arrive.
+  const { CaptureReader } = await import('./capture-files.js');
+  // Oldest first; live requests are appended. At most MAX_PAGE_RECORDS are served, and memory is
+  // trimmed back to that many once twice as many have piled up (amortised, no per-request shifting).
   let records: CaptureRecord[] = [];
   try {
-    records = options.captureFiles.length ? readCaptureFiles(options.captureFiles).records.map(stripFile) : [];
+    // The newest MAX_PAGE_RECORDS: the page stays fast, and memory bounded, whatever is on disk.
+    records = options.captureFiles.length ? (await new CaptureReader(options.captureFiles).newest(MAX_PAGE_RECORDS)).map(stripFile).reverse() : [];
+    if (records.length === MAX_PAGE_RECORDS) options.out.warn(`the inspector shows the newest ${MAX_PAGE_RECORDS} captures; use --file to pick others`);
   } catch (e) {
     options.out.warn(`the inspector starts empty: ${(e as Error).message}`);
   }
@@ -74,8 +79,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   const addLive = (record: CaptureRecord) => {
     if (byId.has(record.id)) return;
-    records.unshift(record);
+    records.push(record);
     byId.set(record.id, record);
+    if (records.length > 2 * MAX_PAGE_RECORDS) for (const old of records.splice(0, records.length - MAX_PAGE_RECORDS)) byId.delete(old.id);
     const data = `event: capture\ndata: ${JSON.stringify(rowSummary(record))}\n\n`;
     for (const c of clients) c.write(data);
   };
@@ -107,7 +113,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (method === 'GET' && path === '/api/config') {
       return send(res, 200, { live: Boolean(options.live), forwardTo: options.forwardTo?.href ?? null, replayable: Boolean(options.forwardTo && options.replayAuth) });
     }
-    if (method === 'GET' && path === '/api/captures') return send(res, 200, records.map(rowSummary));
+    if (method === 'GET' && path === '/api/captures') {
+      const rows: RowSummary[] = [];
+      for (let i = records.length - 1; i >= 0 && rows.length < MAX_PAGE_RECORDS; i--) rows.push(rowSummary(records[i]!));
+      return send(res, 200, rows);
+    }
     if (method === 'GET' && path.startsWith('/api/captures/')) {
       const record = byId.get(decodeURIComponent(path.slice('/api/captures/'.length)));
       return record ? send(res, 200, record) : send(res, 404, { error: 'no such capture' });
@@ -185,10 +195,7 @@ function originHost(origin: string): string {
 async function schema(records: CaptureRecord[]): Promise<Record<string, unknown>> {
   const { SchemaInferrer } = await import('../core/schema.js');
   const inferrer = new SchemaInferrer();
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
-  }
+  for (const r of records) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
   if (inferrer.samples === 0) return { error: 'No accepted JSON payloads yet.' };
   const jsonSchema = inferrer.toJsonSchema();
   const { toTypeScript } = await import('./typescript-emitter.js');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
-import type { CaptureSet, StoredRecord } from '../adapters/capture-files.js';
+import type { CaptureReader, StoredRecord } from '../adapters/capture-files.js';
 import { CliError, UsageError } from '../errors.js';
 import { capturesDir } from '../env.js';
 import { preview, summarize } from '../core/capture.js';
@@ -41,9 +41,10 @@ All subcommands read every capture file (newest first) unless --file is given.`,
     };
 
   file(captures.command('list').description('one line per captured request, newest first'))
-    .option('-n, --limit <n>', 'show at most n requests')
+    .option('-n, --limit <n>', `show the newest n requests (default ${DEFAULT_LIST_LIMIT})`)
+    .option('--all', 'show every request')
     .addHelpText('after', '\nExamples:\n  $ cometbot captures list\n  $ cometbot captures list --json | jq \'.[0]\'')
-    .action(act<CommonFlags & { limit?: string }>((f, g) => runList(f, deps, g)));
+    .action(act<CommonFlags & { limit?: string; all?: boolean }>((f, g) => runList(f, deps, g)));
   file(captures.command('show').argument('<id>', 'capture id, or "last"').description('headers (auth redacted) and the pretty body'))
     .addHelpText('after', '\nExamples:\n  $ cometbot captures show last\n  $ cometbot captures show k3x9qa-12 --json')
     .action(act<CommonFlags>((f, g, id) => runShow(id!, f, deps, g)));
@@ -68,22 +69,31 @@ All subcommands read every capture file (newest first) unless --file is given.`,
   return captures;
 }
 
+function parseLimit(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`invalid --limit "${raw}": expected a positive whole number`, 'e.g. --limit 20');
+  return Number(raw);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function load(flags: CommonFlags, deps: Deps, out: Output): Promise<CaptureSet> {
-  const { listCaptureFiles, readCaptureFiles } = await import('../adapters/capture-files.js');
+/** The capture files to read (every file in the captures dir, newest first, or --file). */
+async function open(flags: CommonFlags, deps: Deps): Promise<CaptureReader> {
+  const { listCaptureFiles, CaptureReader } = await import('../adapters/capture-files.js');
   const dir = capturesDir(deps.env);
   const files = flags.file?.length ? flags.file : listCaptureFiles(dir);
   if (files.length === 0) throw new CliError(`no captures yet in ${dir}`, 'run cometbot listen and send your bot a message, or try cometbot demo');
-  const set = readCaptureFiles(files);
-  if (set.skipped > 0) out.warn(`skipped ${set.skipped} line(s) that are not capture records (e.g. a torn last line)`);
-  return set;
+  return new CaptureReader(files);
 }
 
-function find(set: CaptureSet, id: string): StoredRecord {
-  const record = id === 'last' ? set.records[0] : set.records.find((r) => r.id === id);
+function reportSkipped(reader: CaptureReader, out: Output): void {
+  if (reader.skipped > 0) out.warn(`skipped ${reader.skipped} line(s) that are not capture records (e.g. a torn last line)`);
+}
+
+async function find(reader: CaptureReader, id: string, out: Output): Promise<StoredRecord> {
+  const record = await reader.find(id);
+  reportSkipped(reader, out);
   if (!record) {
     if (id === 'last') throw new CliError('the capture files hold no requests yet', 'run cometbot listen and send your bot a message');
     throw new UsageError(`no capture with id "${id}"`, 'list the ids with cometbot captures list');
@@ -91,11 +101,15 @@ function find(set: CaptureSet, id: string): StoredRecord {
   return record;
 }
 
-export async function runList(flags: CommonFlags & { limit?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+export const DEFAULT_LIST_LIMIT = 50;
+
+export async function runList(flags: CommonFlags & { limit?: string; all?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const limit = flags.all ? Infinity : flags.limit ? parseLimit(flags.limit) : DEFAULT_LIST_LIMIT;
   const out = await createOutput(deps, g);
-  const set = await load(flags, deps, out);
-  const limit = flags.limit ? parsePort(flags.limit, '--limit') : Infinity;
-  const rows = set.records.slice(0, limit).map((r) => {
+  const reader = await open(flags, deps);
+  const records = await reader.newest(limit);
+  reportSkipped(reader, out);
+  const rows = records.map((r) => {
     const s = r.body !== undefined ? summarize(r.body) : {};
     return { id: r.id, receivedAt: r.receivedAt, verdict: r.verdict, status: r.status, sender: s.sender ?? null, receiver: s.receiver ?? null, type: s.category ? `${s.category}/${s.type ?? ''}` : null, text: s.text ?? null, duplicate: Boolean(r.duplicate), json: r.json, file: r.file };
   });
@@ -105,17 +119,17 @@ export async function runList(flags: CommonFlags & { limit?: string }, deps: Dep
     return;
   }
   const table = [['ID', 'TIME', 'VERDICT', 'SENDER', 'TEXT'], ...rows.map((r) => [r.id, r.receivedAt.replace('T', ' ').slice(0, 19), r.verdict === 'accepted' ? String(r.status) : `${r.status} rejected`, r.sender ? `${r.sender} → ${r.receiver ?? '?'}` : '', preview(r.text ?? (r.json ? '' : '(not JSON)'), 50)])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const widths = table[0]!.map((_, i) => table.reduce((w, row) => Math.max(w, row[i]!.length), 0));
   table.forEach((row, i) => {
     const line = row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ').trimEnd();
     out.data(i === 0 ? out.c.bold(line) : line);
   });
-  out.info(out.ce.dim(`${rows.length} of ${set.records.length} request(s) from ${set.files.length} file(s)`));
+  out.info(out.ce.dim(`${rows.length} newest request(s)${rows.length === limit ? ` (--limit ${limit}; --all for every one)` : ''}`));
 }
 
 export async function runShow(id: string, flags: CommonFlags, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);
-  const record = find(await load(flags, deps, out), id);
+  const record = await find(await open(flags, deps), id, out);
   const { file: _file, ...raw } = record;
   if (g.json) return out.jsonLine(raw);
   const { prettyJson, summaryLine } = await import('../adapters/request-renderer.js');
@@ -129,11 +143,12 @@ export async function runShow(id: string, flags: CommonFlags, deps: Deps, g: Glo
 export async function runSchema(flags: CommonFlags & { format: string }, deps: Deps, g: GlobalOptions): Promise<void> {
   if (!['json-schema', 'typescript', 'ts'].includes(flags.format)) throw new UsageError(`invalid --format "${flags.format}"`, 'use --format json-schema or --format typescript');
   const out = await createOutput(deps, g);
-  const set = await load(flags, deps, out);
+  const reader = await open(flags, deps);
   const { SchemaInferrer } = await import('../core/schema.js');
   const inferrer = new SchemaInferrer();
   // Oldest first, so the same captures always give the same bytes.
-  for (const r of [...set.records].reverse()) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
+  for await (const r of reader.oldestFirst()) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
+  reportSkipped(reader, out);
   if (inferrer.samples === 0) throw new CliError('no accepted JSON payloads to infer a schema from', 'run cometbot listen and send your bot a message');
   const schema = inferrer.toJsonSchema();
   if (flags.format === 'json-schema') return void deps.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
@@ -149,7 +164,7 @@ export async function runReplay(id: string, flags: CommonFlags & { to: string; a
     auth = flags.auth;
   }
   const out = await createOutput(deps, g);
-  const record = find(await load(flags, deps, out), id);
+  const record = await find(await open(flags, deps), id, out);
   if (record.body === undefined && record.rawBody === undefined) throw new CliError(`capture ${record.id} has no body (it was rejected with ${record.status})`, 'pick an accepted capture from cometbot captures list');
   if (auth === undefined) {
     const conn = await loadConnection(deps, out, g).catch(() => undefined);
@@ -180,9 +195,7 @@ export async function runReplay(id: string, flags: CommonFlags & { to: string; a
 
 export async function runExport(id: string, flags: CommonFlags & { out: string; redact?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);
-  const set = await load(flags, deps, out);
-  const records = (id === 'all' ? set.records.filter((r) => r.verdict === 'accepted') : [find(set, id)]).filter((r) => r.body !== undefined || r.rawBody !== undefined);
-  if (records.length === 0) throw new CliError('no payloads to export', 'run cometbot listen and send your bot a message');
+  const reader = await open(flags, deps);
   const { Redactor } = await import('../core/redact.js');
   const redactor = flags.redact ? new Redactor() : undefined;
   try {
@@ -191,14 +204,22 @@ export async function runExport(id: string, flags: CommonFlags & { out: string; 
     throw new CliError(`cannot create ${flags.out} (${(e as NodeJS.ErrnoException).code})`, 'pick a writable --out directory');
   }
   const written: string[] = [];
-  // Oldest first, so placeholders are numbered in arrival order.
-  for (const r of [...records].reverse()) {
+  const write = (r: StoredRecord) => {
     const body = r.body !== undefined ? r.body : r.rawBody;
-    const value = redactor ? redactor.redact(body) : body;
     const path = join(flags.out, `${r.id}.json`);
-    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+    writeFileSync(path, `${JSON.stringify(redactor ? redactor.redact(body) : body, null, 2)}\n`);
     written.push(path);
+  };
+  // Oldest first, one record at a time, so placeholders are numbered in arrival order.
+  if (id === 'all') {
+    for await (const r of reader.oldestFirst()) if (r.verdict === 'accepted' && (r.body !== undefined || r.rawBody !== undefined)) write(r);
+    reportSkipped(reader, out);
+  } else {
+    const r = await find(reader, id, out);
+    if (r.body === undefined && r.rawBody === undefined) throw new CliError(`capture ${r.id} has no body (it was rejected with ${r.status})`, 'pick an accepted capture from cometbot captures list');
+    write(r);
   }
+  if (written.length === 0) throw new CliError('no payloads to export', 'run cometbot listen and send your bot a message');
   if (g.json) out.jsonLine({ files: written, redacted: Boolean(redactor) });
   else {
     for (const p of written) out.data(p);

@@ -181,3 +181,32 @@ describe('captures export', () => {
     expect(user.data.conversationId).toBe(`${user.data.sender}_user_${user.data.receiver}`);
   });
 });
+
+describe('large capture files (bounded memory, no argument-count limits)', () => {
+  it('lists the newest N of 150,000 records, finds one by id, and infers a schema by streaming', async () => {
+    const h = tempHome();
+    mkdirSync(join(h, 'captures'));
+    const lines: string[] = [];
+    for (let i = 1; i <= 150_000; i++) {
+      lines.push(JSON.stringify({ id: `big001-${i}`, receivedAt: '2026-11-25T12:00:00.000Z', method: 'POST', path: '/', status: 200, verdict: 'accepted', remoteAddress: '127.0.0.1', headers: {}, bytes: 20, json: true, body: { trigger: 'after_message', data: { id: String(i) } } }));
+    }
+    writeFileSync(join(h, 'captures', '2026-11-25T12-00-00-000Z-big001.jsonl'), `${lines.join('\n')}\n`);
+    const list = await run(['--json', 'captures', 'list', '--limit', '3'], h);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).map((r: { id: string }) => r.id)).toEqual(['big001-150000', 'big001-149999', 'big001-149998']);
+    const byDefault = JSON.parse((await run(['--json', 'captures', 'list'], h)).stdout);
+    expect(byDefault).toHaveLength(50);
+    const shown = JSON.parse((await run(['--json', 'captures', 'show', 'big001-75000'], h)).stdout);
+    expect(shown.body.data.id).toBe('75000');
+    const schema = JSON.parse((await run(['captures', 'schema'], h)).stdout);
+    expect(schema.description).toContain('150000 captured payloads');
+  }, 60_000);
+
+  it('--all lists every request; a bad --limit is a usage error', async () => {
+    const h = home();
+    expect(JSON.parse((await run(['--json', 'captures', 'list', '--all'], h)).stdout)).toHaveLength(fixtures().length + 1);
+    const bad = await run(['captures', 'list', '--limit', 'x'], h);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error: invalid --limit "x": expected a positive whole number');
+  });
+});
