@@ -34,16 +34,23 @@ export class Output {
   }
 
   info(line: string): void {
-    this.stderr.write(`${line}\n`);
+    this.err(`${line}\n`);
   }
 
   success(line: string): void {
-    this.stderr.write(`${this.ce.green('✔')} ${line}\n`);
+    this.err(`${this.ce.green('✔')} ${line}\n`);
   }
 
   warn(line: string): void {
-    this.stderr.write(`${this.ce.yellow('warning:')} ${line}\n`);
+    this.err(`${this.ce.yellow('warning:')} ${line}\n`);
   }
+
+  /** A running spinner's line is cleared first, so messages never land on it (it redraws itself). */
+  private err(text: string): void {
+    this.stderr.write(this.spinning > 0 ? `\r\x1b[2K${text}` : text);
+  }
+
+  private spinning = 0;
 
   /** True when stderr is a terminal a person watches (spinners, progress). */
   get interactiveStderr(): boolean {
@@ -56,12 +63,14 @@ export class Output {
     const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let i = 0;
     const draw = () => this.stderr.write(`\r${this.ce.cyan(frames[i++ % frames.length])} ${label}`);
+    this.spinning++;
     draw();
     const timer = setInterval(draw, 80);
     try {
       return await work;
     } finally {
       clearInterval(timer);
+      this.spinning--;
       this.stderr.write('\r\x1b[2K');
     }
   }

@@ -80,7 +80,8 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
     out.info(`Point cometbot at it:\n  export ${envLine}`);
     out.info(out.ce.dim(`users: ${[...emulator.state.users.keys()].join(', ') || '(none)'}; groups: ${[...emulator.state.groups.keys()].join(', ') || '(none)'}`));
   }
-  watch(emulator, out, g.json);
+  const printer: Printer = { before: () => undefined, after: () => undefined };
+  watch(emulator, out, g.json, printer);
 
   const { canPrompt } = await import('../adapters/prompts.js');
   const interactive = !g.json && canPrompt(deps, false);
@@ -88,33 +89,43 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
     const stop = () => resolve();
     deps.signals.once('SIGINT', stop);
     deps.signals.once('SIGTERM', stop);
-    if (interactive) void chat(emulator, deps, out, flags.as ?? 'alice').then(stop);
+    if (interactive) void chat(emulator, deps, out, flags.as ?? 'alice', printer).then(stop);
   });
   await emulator.close();
   if (!g.json) out.info(out.ce.dim(`emulator stopped: ${emulator.state.messages.length} message(s), ${emulator.state.deliveries.length} callback deliver${emulator.state.deliveries.length === 1 ? 'y' : 'ies'}`));
 }
 
+/** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */
+interface Printer {
+  before: () => void;
+  after: () => void;
+}
+
 /** Prints bot replies and callback delivery outcomes as they happen. */
-export function watch(emulator: Emulator, out: Output, json: boolean): void {
+export function watch(emulator: Emulator, out: Output, json: boolean, printer: Printer): void {
   emulator.on('message', (m) => {
     if (json) return out.jsonLine({ event: 'message', message: m });
     const text = (m.data as { text?: string }).text ?? `(${String(m.category)}/${String(m.type)})`;
     const who = emulator.state.bots.has(String(m.sender)) ? out.c.magenta(String(m.sender)) : out.c.cyan(String(m.sender));
+    printer.before();
     out.data(`${who} → ${String(m.receiver)}${m.receiverType === 'group' ? ' (group)' : ''}: ${text}`);
+    printer.after();
   });
   emulator.relay.on('delivery', (d: Delivery) => {
     const last = d.attempts.at(-1)!;
     if (json) return out.jsonLine({ event: 'delivery', delivery: d });
     const outcome = last.status !== undefined ? `HTTP ${last.status}` : last.error;
     const line = `callback #${d.id} for message ${d.messageId} to ${d.bot}: ${outcome} in ${last.ms} ms (attempt ${d.attempts.length})`;
+    printer.before();
     if (d.state === 'delivered') out.info(out.ce.dim(`  ✔ ${line}`));
     else if (d.state === 'failed') out.info(out.ce.red(`  ✖ ${line}; giving up`));
     else out.info(out.ce.yellow(`  ↻ ${line}; will retry`));
+    printer.after();
   });
 }
 
 /** The chat prompt: a person types as an emulated user. */
-async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Promise<void> {
+async function chat(emulator: Emulator, deps: Deps, out: Output, as: string, printer: Printer): Promise<void> {
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: true });
   let sender = as.toLowerCase();
@@ -124,6 +135,8 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Pr
   out.info(out.ce.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /state, /help, /quit'));
   const prompt = () => `${sender} → ${target ? `${target.receiver}${target.receiverType === 'group' ? ' (group)' : ''}` : '(no target: /to <bot>)'} › `;
   rl.on('SIGINT', () => rl.close());
+  printer.before = () => deps.stderr.write('\r\x1b[2K');
+  printer.after = () => rl.prompt(true);
   rl.setPrompt(prompt());
   rl.prompt();
   try {
@@ -158,6 +171,7 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string): Pr
       rl.prompt();
     }
   } finally {
+    printer.before = printer.after = () => undefined;
     rl.close();
   }
 }
