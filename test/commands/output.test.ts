@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { Output } from '../../src/adapters/output.js';
+import { loadChalk } from '../../src/adapters/colors.js';
+import { makeDeps } from '../helpers/deps.js';
+
+describe('Output', () => {
+  it('clears a running spinner line before any message, so they never share a line', async () => {
+    const deps = makeDeps({ tty: true });
+    const out = new Output(deps, { json: false, color: false }, await loadChalk());
+    await out.spin('Working…', (async () => {
+      await Promise.resolve(); // the work reports while the spinner is drawn
+      out.success('done a thing');
+    })());
+    expect(deps.stderr.text()).toBe('\r⠋ Working…\r\x1b[2K✔ done a thing\n\r\x1b[2K');
+  });
+
+  it('colours only on a terminal, never with NO_COLOR or --no-color', async () => {
+    const Chalk = await loadChalk();
+    const tty = makeDeps({ tty: true, env: { NO_COLOR: undefined } });
+    expect(new Output(tty, { json: false, color: true }, Chalk).c.level).toBeGreaterThan(0);
+    expect(new Output(tty, { json: false, color: false }, Chalk).c.level).toBe(0);
+    expect(new Output(makeDeps({ tty: true }), { json: false, color: true }, Chalk).c.level).toBe(0); // NO_COLOR=1
+    expect(new Output(makeDeps({ tty: false, env: { NO_COLOR: undefined } }), { json: false, color: true }, Chalk).c.level).toBe(0);
+  });
+});
