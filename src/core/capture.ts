@@ -131,6 +131,8 @@ export function replyTarget(summary: MessageSummary): { receiver: string; receiv
 
 export function preview(text: string | undefined, max = 60): string {
   if (text === undefined) return '';
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // Only the head matters: never run the regex over a whole long message (this runs per request).
+  const cut = text.length > max * 2;
+  const flat = (cut ? text.slice(0, max * 2) : text).replace(/\s+/g, ' ').trim();
+  return flat.length > max || cut ? `${flat.slice(0, max - 1)}…` : flat;
 }

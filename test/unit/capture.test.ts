@@ -65,3 +65,11 @@ describe('TaskQueue', () => {
     expect(await q.drain(1000)).toBe(true);
   });
 });
+
+describe('preview', () => {
+  it('collapses whitespace, cuts long texts with an ellipsis, even when the head is mostly spaces', () => {
+    expect(preview('  hello \n  world  ')).toBe('hello world');
+    expect(preview('x'.repeat(10_000), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(preview(`${' '.repeat(30)}tail${'y'.repeat(100)}`, 10)).toMatch(/…$/);
+  });
+});
