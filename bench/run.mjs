@@ -63,7 +63,7 @@ async function startReference(kind) {
 
 async function startListen() {
   const home = mkdtempSync(join(tmpdir(), 'cometbot-bench-'));
-  const profile = { appId: 'bench', region: 'eu', apiKey: 'bench-key', apiUrl: 'http://127.0.0.1:9/v3', bot: { uid: 'support-bot', name: 'Support Bot', groupChatSetting: 'none' }, callback: CRED };
+  const profile = { appId: 'bench', region: 'eu', apiKey: 'bench-key', apiUrl: 'https://bench.api-eu.cometchat.io/v3', bot: { uid: 'support-bot', name: 'Support Bot', groupChatSetting: 'none' }, callback: CRED };
   writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile } }), { mode: 0o600 });
   // As a user runs it: summary lines on stdout (drained here, like > /dev/null), banner on stderr.
   const child = spawn(process.execPath, [BIN, 'listen', '--no-tunnel', '--quiet', '--port', '0'], {

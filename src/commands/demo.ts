@@ -112,10 +112,10 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
       return event as { localUrl: string; captureFile: string };
     }, (r) => r.localUrl);
 
-    await step('Point the bot’s webhook at listen (as listen does with a public URL)', async () => {
-      const { createCometChatClient } = await import('../adapters/cometchat-client.js');
-      const client = await createCometChatClient({ baseUrl: emulator.baseUrl, apiKey: emulator.apiKey, version: 'demo' });
-      return client.updateBot(BOT, { webhookURL: ready.localUrl, enabled: true });
+    await step('listen set the bot’s webhook to its local URL (the API is local) and enabled it', async () => {
+      const bot = emulator.state.bots.get(BOT);
+      if (bot?.webhookURL !== ready.localUrl || !bot.enabled) throw new Error(`the bot's webhook is ${bot?.webhookURL ?? 'unset'}`);
+      return bot.webhookURL;
     });
 
     const text = 'Hello, bot! What can you do?';

@@ -230,10 +230,13 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     else out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
   }
   const publicUrl = () => (tunnel ? joinUrl(tunnel.url, parsed.path) : null);
+  // An API on this machine (cometbot emulate) can call this machine: the local URL is its webhook.
+  const apiIsLocal = conn ? isLoopback(new URL(conn.baseUrl).hostname) : false;
+  const webhookUrl = () => publicUrl() ?? (apiIsLocal ? local.url : null);
 
   const register = async (enabled: boolean): Promise<void> => {
     if (!client || !botUid) return;
-    const url = publicUrl();
+    const url = webhookUrl();
     try {
       await (await client()).updateBot(botUid, enabled ? { webhookURL: url, enabled: true } : { enabled: false });
       out.success(enabled ? `webhook of bot ${botUid} set to ${url} (enabled)` : `bot ${botUid} disabled (--cleanup)`);
@@ -241,7 +244,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       out.warn(`could not ${enabled ? 'register the webhook' : 'disable the bot'} (${(e as Error).message}); set it in the dashboard: AI Agents → Custom Bots → ${botUid}`);
     }
   };
-  if (tunnel && flags.register !== false) await register(true);
+  if (webhookUrl() && flags.register !== false) await register(true);
 
   if (g.json) {
     sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
@@ -336,6 +339,10 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       `${total} request${total === 1 ? '' : 's'}: ${c.accepted} accepted${c.duplicates ? ` (${c.duplicates} duplicate)` : ''}, ${c.rejected} rejected${failedCaptures ? `, ${failedCaptures} answered 503 (capture failed)` : ''} → ${store.file}`,
     );
   }
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function joinUrl(base: string, path: string): string {

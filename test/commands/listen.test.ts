@@ -131,7 +131,9 @@ describe('listen: tunnel and webhook registration', () => {
     const err = l.deps.stderr.text();
     expect(err).toContain('warning: could not open the ngrok tunnel: authentication failed');
     expect(err).not.toContain('tok_secret_value');
-    expect(calls(emulator)).toEqual([]);
+    // Local-only, and the API is on this machine (the emulator): the local URL becomes the webhook.
+    expect(calls(emulator)).toEqual(['PUT /bots/helper']);
+    expect(emulator.requests[0]!.body).toEqual({ webhookURL: l.ready.localUrl, enabled: true });
     expect((await post(l.ready.localUrl, '{}', AUTH)).status).toBe(200);
     await l.stop();
   });
@@ -260,5 +262,13 @@ describe('listen: shutdown and timeouts', () => {
     l.deps.signals.emit('SIGINT');
     expect(await l.done).toBe(130);
     expect(l.deps.stderr.text()).toContain('forced exit');
+  });
+});
+
+describe('isLoopback', async () => {
+  const { isLoopback } = await import('../../src/commands/listen.js');
+  it('knows which API hosts can call back into this machine', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopback(h)).toBe(true);
+    for (const h of ['app.api-eu.cometchat.io', '10.0.0.1', '192.168.1.2', '127.example.com']) expect(isLoopback(h)).toBe(false);
   });
 });
