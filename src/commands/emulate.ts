@@ -129,11 +129,21 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string, pri
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: true });
   let sender = as.toLowerCase();
-  const firstBot = [...emulator.state.bots.keys()][0];
-  let target: { receiver: string; receiverType: 'user' | 'group' } | undefined = firstBot ? { receiver: firstBot, receiverType: 'user' } : undefined;
+  let target: { receiver: string; receiverType: 'user' | 'group' } | undefined;
+  // Until the developer picks someone, talk to the first bot registered (even one registered later).
+  const current = () => {
+    if (!target) {
+      const firstBot = [...emulator.state.bots.keys()][0];
+      if (firstBot) target = { receiver: firstBot, receiverType: 'user' };
+    }
+    return target;
+  };
   if (!emulator.state.users.has(sender)) emulator.state.users.set(sender, { uid: sender, name: sender, status: 'online', role: 'default', createdAt: emulator.state.now() });
   out.info(out.ce.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /state, /help, /quit'));
-  const prompt = () => `${sender} → ${target ? `${target.receiver}${target.receiverType === 'group' ? ' (group)' : ''}` : '(no target: /to <bot>)'} › `;
+  const prompt = () => {
+    const t = current();
+    return `${sender} → ${t ? `${t.receiver}${t.receiverType === 'group' ? ' (group)' : ''}` : '(no bot yet: /to <uid>)'} › `;
+  };
   rl.on('SIGINT', () => rl.close());
   printer.before = () => deps.stderr.write('\r\x1b[2K');
   printer.after = () => rl.prompt(true);
@@ -159,10 +169,10 @@ async function chat(emulator: Emulator, deps: Deps, out: Output, as: string, pri
         for (const b of emulator.state.bots.values()) out.info(`bot ${b.uid}: ${b.enabled ? 'enabled' : 'disabled'}, webhook ${b.webhookURL ?? '(none)'}, groups: ${b.groupChatSetting}`);
         for (const gr of emulator.state.groups.values()) out.info(`group ${gr.guid}: ${[...gr.members].join(', ')}`);
       } else if (cmd!.startsWith('/')) out.warn(`unknown command ${cmd}; try /help`);
-      else if (!target) out.warn('no one to talk to yet: /to <bot uid> (run cometbot init against this emulator first)');
+      else if (!current()) out.warn('no one to talk to yet: /to <bot uid> (run cometbot init against this emulator first)');
       else {
         try {
-          emulator.userSays(sender, target, line);
+          emulator.userSays(sender, current()!, line);
         } catch (e) {
           out.warn((e as Error).message);
         }

@@ -16,6 +16,16 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
       if (!pred()) throw new Error('stdout: ' + deps.stdout.text() + ' stderr: ' + deps.stderr.text());
     };
     await waitFor(() => deps.stderr.text().includes('Type a message'));
+    stdin.write('anyone there?\n');
+    await waitFor(() => deps.stderr.text().includes('no one to talk to yet'));
+    // A bot registered after the prompt started becomes the default target.
+    const base = /a local CometChat at (\S+)/.exec(deps.stderr.text())![1]!;
+    const api = (method: string, path: string, body: unknown) =>
+      fetch(`${base}${path}`, { method, headers: { apikey: 'emulator-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await api('POST', '/users', { uid: 'late-bot', name: 'Late Bot' });
+    await api('POST', '/bots', { uid: 'late-bot' });
+    stdin.write('hi bot\n');
+    await waitFor(() => deps.stdout.text().includes('bob → late-bot: hi bot'));
     stdin.write('/to alice\n');
     stdin.write('hello alice\n');
     await waitFor(() => deps.stdout.text().includes('bob → alice: hello alice'));
@@ -24,6 +34,6 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
     await waitFor(() => deps.stdout.text().includes('bob → team (group): hi team'));
     stdin.write('/quit\n');
     expect(await done).toBe(0);
-    expect(deps.stderr.text()).toContain('emulator stopped: 2 message(s)');
+    expect(deps.stderr.text()).toContain('emulator stopped: 3 message(s)');
   });
 });
