@@ -82,6 +82,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     records.push(record);
     byId.set(record.id, record);
     if (records.length > 2 * MAX_PAGE_RECORDS) for (const old of records.splice(0, records.length - MAX_PAGE_RECORDS)) byId.delete(old.id);
+    if (clients.size === 0) return; // no page open: nothing more to do per request
     const data = `event: capture\ndata: ${JSON.stringify(rowSummary(record))}\n\n`;
     for (const c of clients) c.write(data);
   };
