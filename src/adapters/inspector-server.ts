@@ -84,7 +84,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (records.length > 2 * MAX_PAGE_RECORDS) for (const old of records.splice(0, records.length - MAX_PAGE_RECORDS)) byId.delete(old.id);
     if (clients.size === 0) return; // no page open: nothing more to do per request
     const data = `event: capture\ndata: ${JSON.stringify(rowSummary(record))}\n\n`;
-    for (const c of clients) c.write(data);
+    for (const c of clients) {
+      // A page that stopped reading (a hidden tab, a stalled proxy) is dropped, not buffered forever.
+      if (c.writableLength > 8 * 1024 * 1024) {
+        clients.delete(c);
+        c.destroy();
+      } else c.write(data);
+    }
   };
   const onRequest = (req: AcceptedRequest) => addLive(req.record);
   const onRejected = (record: CaptureRecord) => addLive(record);
