@@ -233,7 +233,9 @@ async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output)
     out.info(`    UID:           ${bot.uid}`);
     out.info(`    URL:           the public URL that cometbot listen prints`);
     out.info(`    Group setting: ${bot.groupChatSetting}`);
-    out.info(`    Security:      Basic Auth, username ${bot.username}, password ${bot.password}`);
+    // The password has to be pasted, so a person at a terminal sees it; a log (piped stderr) does not.
+    const password = out.interactiveStderr ? bot.password : '(hidden off a terminal: see callback.password in cometbot init --json, or the profile)';
+    out.info(`    Security:      Basic Auth, username ${bot.username}, password ${password}`);
     out.info(`    Enable:        on`);
     return false;
   }

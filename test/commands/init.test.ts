@@ -80,6 +80,9 @@ describe('cometbot init', () => {
     expect(JSON.parse(r.stdout).botConfigured).toBe(false);
     expect(r.stderr).toContain('AI Agents → Custom Bots → Add');
     expect(r.stderr).toContain('UID:           bot2');
+    // Off a terminal (a log), the password to paste is not printed; --json carries it.
+    expect(r.stderr).not.toContain(JSON.parse(r.stdout).callback.password);
+    expect(r.stderr).toContain('password (hidden off a terminal');
   });
 
   it('--no-bot only ensures the user', async () => {
