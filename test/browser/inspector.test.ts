@@ -92,6 +92,18 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', () => {
     expect(await top.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
   });
 
+  it('copies a request as JSON and as curl, without any secret in the curl', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ready.inspectUrl).origin });
+    await page.click('button:has-text("Copy as JSON")');
+    const json = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(json.data.id).toBe('live-1');
+    await page.click('button:has-text("Copy as curl")');
+    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    expect(curl).toMatch(/^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/bot' -u "\$CALLBACK_USER:\$CALLBACK_PASSWORD"/);
+    expect(curl).toContain('"first live message"');
+    expect(curl).not.toContain(CALLBACK.password);
+  });
+
   it('replays a payload to the --forward-to target with a click', async () => {
     await page.click('#replay');
     await page.waitForSelector('#replay-result:has-text("200 from")');
