@@ -13,10 +13,11 @@ export function summaryLine(c: Colors, record: CaptureRecord, summary: MessageSu
   const who = `${summary.sender ?? '?'} → ${summary.receiver ?? '?'}${summary.receiverType === 'group' ? c.dim(' (group)') : ''}`;
   const kind = c.cyan(`${summary.category ?? '?'}/${summary.type ?? '?'}`);
   const text = summary.text !== undefined ? ` "${preview(summary.text)}"` : '';
-  const flags = [record.duplicate ? c.magenta('duplicate') : '', summary.parentId ? c.dim(`thread ${summary.parentId}`) : '', summary.trigger && summary.trigger !== 'after_message' ? c.dim(summary.trigger) : '']
-    .filter(Boolean)
-    .join(' ');
-  return `${time} ${status} ${c.bold(who)} ${kind}${text}${flags ? ` ${flags}` : ''} ${c.dim(record.id)}`;
+  let flags = '';
+  if (record.duplicate) flags += ` ${c.magenta('duplicate')}`;
+  if (summary.parentId) flags += ` ${c.dim(`thread ${summary.parentId}`)}`;
+  if (summary.trigger && summary.trigger !== 'after_message') flags += ` ${c.dim(summary.trigger)}`;
+  return `${time} ${status} ${c.bold(who)} ${kind}${text}${flags} ${c.dim(record.id)}`;
 }
 
 /** Indented JSON with keys and strings coloured (no colour codes when colour is off). */
