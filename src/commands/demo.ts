@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
-import type { Output } from '../adapters/output.js';
 import { CliError } from '../errors.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 

@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
-import type { Output } from '../adapters/output.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
-import type { Tunnel, TunnelOptions } from '../adapters/tunnel.js';
-import type { AcceptedRequest, CallbackServer } from '../adapters/callback-server.js';
+import { SELFTEST_TIMEOUT_MS, type PublicEndpoint } from '../adapters/public-endpoint.js';
+import type { AcceptedRequest } from '../adapters/callback-server.js';
 import { CancelledError, CliError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
 import { parsePort, validateUrl } from '../core/validate.js';
@@ -32,7 +31,6 @@ export interface ListenFlags {
   inspectPort?: string;
 }
 
-export const SELFTEST_TIMEOUT_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
 export function registerListen(program: Command, deps: Deps): Command {
@@ -202,34 +200,32 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     });
   }
 
-  // Public URL.
+  // Public URL: opened, verified and (if need be) reopened by the endpoint; rendered here.
   const authtoken = env.ngrokAuthtoken ?? conn?.profile.ngrokAuthtoken;
-  const domain = flags.domain ?? conn?.profile.ngrokDomain;
-  let tunnel: Tunnel | undefined;
-  const addr = `${parsed.host}:${local.port}`;
-  const openTunnel = async (edgeAuth: boolean): Promise<Tunnel | undefined> => {
-    const opener = await deps.openTunnel();
-    const options: TunnelOptions = {
-      addr,
-      authtoken: authtoken!,
-      ...(domain ? { domain } : {}),
-      ...(edgeAuth && credentials ? { basicAuth: credentials } : {}),
-      onStatus: (status) => out.info(status === 'connected' ? out.ce.green(`tunnel ${status}`) : out.ce.yellow(`tunnel ${status}: ngrok is reconnecting…`)),
-    };
+  let endpoint: PublicEndpoint | undefined;
+  if (flags.tunnel !== false && authtoken) {
+    const { PublicEndpoint } = await import('../adapters/public-endpoint.js');
+    endpoint = new PublicEndpoint({
+      opener: deps.openTunnel,
+      addr: `${parsed.host}:${local.port}`,
+      authtoken,
+      domain: flags.domain ?? conn?.profile.ngrokDomain,
+      credentials,
+      path: parsed.path,
+      server,
+      nonce: () => randomAlphanumeric(16, deps.randomBytes),
+    });
+    endpoint.on('status', (status) => out.info(status === 'connected' ? out.ce.green(`tunnel ${status}`) : out.ce.yellow(`tunnel ${status}: ngrok is reconnecting…`)));
     try {
-      return await out.spin('Opening ngrok tunnel…', opener(options));
+      await out.spin('Opening ngrok tunnel…', endpoint.open());
     } catch (e) {
-      const { describeTunnelError } = await import('../adapters/tunnel.js');
-      out.warn(`could not open the ngrok tunnel: ${describeTunnelError(e, authtoken!)}`);
+      out.warn(`could not open the ngrok tunnel: ${(e as Error).message}`);
       out.info('  continuing local-only; check the token (dashboard.ngrok.com → Your Authtoken) and your network');
-      return undefined;
     }
-  };
-  if (flags.tunnel !== false) {
-    if (authtoken) tunnel = await openTunnel(true);
-    else out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
+  } else if (flags.tunnel !== false) {
+    out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
   }
-  const publicUrl = () => (tunnel ? joinUrl(tunnel.url, parsed.path) : null);
+  const publicUrl = () => endpoint?.url ?? null;
   // An API on this machine (cometbot emulate) can call this machine: the local URL is its webhook.
   const apiIsLocal = conn ? isLoopback(new URL(conn.baseUrl).hostname) : false;
   const webhookUrl = () => publicUrl() ?? (apiIsLocal ? local.url : null);
@@ -246,56 +242,34 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   };
   if (webhookUrl() && flags.register !== false) await register(true);
 
-  if (g.json) {
-    sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
-  } else {
+  const announce = () => {
+    if (g.json) {
+      sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
+      return;
+    }
     out.info(`${out.ce.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${g.profile}` : ''}`);
     out.info(`  local    ${local.url}`);
-    if (tunnel) out.info(`  public   ${publicUrl()}${credentials ? out.ce.dim('  (Basic Auth at ngrok’s edge and here)') : ''}`);
+    if (publicUrl()) out.info(`  public   ${publicUrl()}${credentials ? out.ce.dim('  (Basic Auth checked here)') : ''}`);
     out.info(`  capture  ${store.file}`);
     if (inspector) out.info(`  inspect  ${inspector.url}`);
     if (forwarder) out.info(`  forward  ${forwarder.target.href}`);
     out.info(out.ce.dim('Waiting for requests… Ctrl-C to stop.'));
-  }
+  };
+  announce();
 
-  if (tunnel) void selfTest();
-
-  async function selfTest(): Promise<void> {
-    const nonce = randomAlphanumeric(16, deps.randomBytes);
-    server.selfTestNonce = nonce;
-    const arrived = new Promise<{ authorized: boolean; hadAuthorization: boolean } | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), SELFTEST_TIMEOUT_MS);
-      timer.unref();
-      const onTest = (t: { nonce: string; authorized: boolean; hadAuthorization: boolean }) => {
-        if (t.nonce !== nonce) return;
-        clearTimeout(timer);
-        server.off('selftest', onTest);
-        resolve(t);
-      };
-      server.on('selftest', onTest);
+  if (endpoint?.url) {
+    const e = endpoint;
+    void e.selfTest().then(async (result) => {
+      if (result === 'verified') out.success('public URL verified');
+      else if (result === 'unreachable') out.warn(`the public URL did not reach this machine within ${SELFTEST_TIMEOUT_MS / 1000} s; CometChat's callbacks may not arrive (check the tunnel and firewall)`);
+      else if (result === 'lost') out.warn('ngrok’s edge auth does not pass the Authorization header on, and the tunnel could not be reopened without it: local only now');
+      else {
+        out.warn('ngrok’s edge auth does not pass the Authorization header on; reopened the tunnel without edge auth (cometbot still checks Basic Auth locally)');
+        if (flags.register !== false) await register(true);
+        if (g.json) announce();
+        else out.info(`  public   ${publicUrl()}`);
+      }
     });
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-cometbot-selftest': nonce };
-    if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    fetch(publicUrl()!, { method: 'POST', headers, body: '{"selftest":true}', signal: AbortSignal.timeout(SELFTEST_TIMEOUT_MS) })
-      .then((r) => r.arrayBuffer())
-      .catch(() => undefined);
-    const result = await arrived;
-    server.selfTestNonce = undefined;
-    if (!result) {
-      out.warn(`the public URL did not reach this machine within ${SELFTEST_TIMEOUT_MS / 1000} s; CometChat's callbacks may not arrive (check the tunnel and firewall)`);
-      return;
-    }
-    if (credentials && !result.hadAuthorization) {
-      // ngrok's edge took the Authorization header: reopen without edge auth so the local check still works.
-      out.warn('ngrok’s edge auth does not pass the Authorization header on; reopening the tunnel without edge auth (cometbot still checks Basic Auth locally)');
-      await tunnel?.close();
-      tunnel = await openTunnel(false);
-      if (tunnel && flags.register !== false) await register(true);
-      if (tunnel && g.json) sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
-      else if (tunnel) out.info(`  public   ${publicUrl()}`);
-      return;
-    }
-    out.success('public URL verified');
   }
 
   // Run until SIGINT/SIGTERM; a second signal forces the exit (130) without waiting for anything.
@@ -307,7 +281,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
         out.info(out.ce.yellow('forced exit'));
         server.destroy();
         void store.close(); // writes what is queued: nothing acked is lost
-        void tunnel?.close();
+        void endpoint?.close();
         void inspector?.close();
         resolve(true);
       };
@@ -329,7 +303,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     await server.close(SHUTDOWN_GRACE_MS);
     await Promise.all([forwarder?.drain(3_000), echoQueue.drain(3_000)]);
     if (flags.cleanup) await register(false);
-    await tunnel?.close();
+    await endpoint?.close();
     await inspector?.close();
     await store.close();
     sink.flush();
@@ -343,10 +317,6 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
 
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
 }
 
 function headerString(v: string | string[] | undefined): string | undefined {

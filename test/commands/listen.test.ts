@@ -115,7 +115,7 @@ describe('listen: tunnel and webhook registration', () => {
     await l.waitFor(() => t.opened.length === 2, 'reopen');
     expect(t.opened[0]!.basicAuth).toEqual(CALLBACK);
     expect(t.opened[1]!.basicAuth).toBeUndefined();
-    expect(l.deps.stderr.text()).toContain('reopening the tunnel without edge auth');
+    expect(l.deps.stderr.text()).toContain('reopened the tunnel without edge auth');
     await l.waitFor(() => calls(emulator).length === 2, 're-register');
     // Local Basic Auth is still enforced through the new URL.
     const publicUrl = emulator.state.bots.get('helper')!.webhookURL!;
