@@ -3,7 +3,6 @@
 // last line and of lines that are not records (skipped and counted).
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CliError } from '../errors.js';
 import type { CaptureRecord } from '../core/capture.js';
 
@@ -56,6 +55,8 @@ export class CaptureReader {
       const code = (e as NodeJS.ErrnoException).code;
       throw new CliError(`cannot read capture file ${file} (${code})`, code === 'ENOENT' ? 'check the path given to --file' : 'check the file permissions');
     }
+    // node:readline loads here, not at start-up (it is not part of Node's preloaded core).
+    const { createInterface } = await import('node:readline');
     for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
       if (!line.trim()) continue;
       const record = parseRecordLine(line, file);
