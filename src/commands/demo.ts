@@ -53,7 +53,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     import('node:path'),
   ]);
   const capture = () => captureStream(PassThrough);
-  const home = mkdtempSync(join(tmpdir(), 'cometbot-demo-'));
+  let home = '';
   const { Emulator } = await import('../emulator/server.js');
   const emulator = new Emulator({ appId: 'demo', region: 'eu', apiKey: 'demo-key', now: deps.now });
   const listenSignals = new EventEmitter();
@@ -92,6 +92,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
 
     const initOut = capture();
     await step(`cometbot init: create the bot user "${BOT}" and register the bot`, async () => {
+      home = mkdtempSync(join(tmpdir(), 'cometbot-demo-'));
       const { runInit } = await import('./init.js');
       return runInit({ appId: 'demo', region: 'eu', uid: BOT, name: 'Demo Bot', groupSetting: 'mentionedMessages', bot: true, yes: true }, subDeps(initOut.stream, capture().stream), { profile: 'default', json: true, color: false });
     }, (r) => `profile in ${home}, callback user ${r.callback.username}`);
@@ -162,8 +163,8 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     } else out.jsonLine({ done: true, seconds: Number(seconds) });
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
-    if (flags.keep) out.info(`kept ${home}`);
-    else rmSync(home, { recursive: true, force: true });
+    if (flags.keep && home) out.info(`kept ${home}`);
+    else if (home) rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -17,6 +17,22 @@ describe('cometbot demo (spawned)', () => {
     expect(r.stdout).toMatch(/Demo complete in \d+\.\d s/);
   });
 
+  it('exits non-zero naming the step that failed', async () => {
+    // A temporary directory that cannot be created (sysfs is read-only even for root).
+    let tmp = '/sys/cometbot-no-tmp';
+    if (process.getuid?.() !== 0) {
+      const { mkdirSync } = await import('node:fs');
+      tmp = `${tempHome()}/ro`;
+      mkdirSync(tmp, { mode: 0o500 });
+    }
+    const r = await runCli(['demo'], { env: { HOME: tempHome(), TMPDIR: tmp }, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✔ Start a local CometChat emulator');
+    expect(r.stdout).toContain('✖ cometbot init: create the bot user "demo-bot"');
+    expect(r.stderr).toMatch(/^error: demo step 2 failed \(cometbot init: create the bot user "demo-bot" and register the bot\): /m);
+    expect(r.stderr).toMatch(/^hint: /m);
+  });
+
   it('--json prints one event per step', async () => {
     const r = await runCli(['--json', 'demo'], { env: { HOME: tempHome() }, timeoutMs: 20_000 });
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
