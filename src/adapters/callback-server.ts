@@ -143,7 +143,9 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     const line = captureLine(meta, { text, parsed });
     this.opts.store.write(line, (error) => {
       if (error) {
-        // Never ack what was not recorded: CometChat (or the sender) will retry.
+        // Never ack what was not recorded: CometChat (or the sender) will retry, and that retry
+        // is a first delivery, not a duplicate.
+        if (key && !meta.duplicate) this.recent.forget(key);
         this.counts.failed++;
         const body = JSON.stringify({ ok: false, error: 'capture could not be written' });
         res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '10' });

@@ -45,10 +45,6 @@ export class CaptureStore {
     }
   }
 
-  get healthy(): boolean {
-    return !this.failed;
-  }
-
   /** Hot-path form: `done` runs once the line is in the file (kernel), or with the error. */
   write(line: string, done: Done): void {
     if (this.closed) return done(Object.assign(new Error('capture store is closed'), { code: 'ECLOSED' }));

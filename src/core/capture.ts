@@ -117,6 +117,11 @@ export class RecentKeys {
     return false;
   }
 
+  /** Unremember a key (its delivery was refused), so a retry is not taken for a duplicate. */
+  forget(key: string): void {
+    this.seen.delete(key);
+  }
+
   get size(): number {
     return this.seen.size;
   }

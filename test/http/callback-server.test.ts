@@ -76,3 +76,28 @@ describe('CaptureStore', () => {
     await store.close();
   });
 });
+
+describe('CallbackServer after a refused (503) delivery', () => {
+  it('does not take the retry of a payload it could not record for a duplicate', async () => {
+    const { mkdirSync, unlinkSync, writeFileSync } = await import('node:fs');
+    const dir = tempHome();
+    // The capture file's directory is, for now, a plain file: writes fail (ENOTDIR) until it is fixed.
+    const blocker = join(dir, 'captures');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'run.jsonl');
+    const store = new CaptureStore(file);
+    await store.open();
+    server = new CallbackServer({ host: '127.0.0.1', port: 0, path: '/', credentials: CALLBACK, store, runTag: 't', now: () => new Date() });
+    const { port } = await server.start();
+    const auth = { authorization: basic(CALLBACK.username, CALLBACK.password) };
+    const body = JSON.stringify({ trigger: 'after_message', data: { id: '42' } });
+    expect((await post(`http://127.0.0.1:${port}/`, body, auth)).status).toBe(503);
+    unlinkSync(blocker);
+    mkdirSync(blocker);
+    // CometChat's retry of the same message: recorded as a first delivery.
+    expect((await post(`http://127.0.0.1:${port}/`, body, auth)).status).toBe(200);
+    expect((await post(`http://127.0.0.1:${port}/`, body, auth)).status).toBe(200);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.duplicate)).toEqual([undefined, true]);
+  });
+});
