@@ -43,7 +43,7 @@ describe('cometbot demo (spawned)', () => {
 
 describe('cometbot emulate (spawned, no TTY)', () => {
   it('prints its base URL and env line, serves, relays, logs, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, '--json', 'emulate', '--port', '0', '--api-key', 'k-123'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, '--json', 'emulate', '--port', '0', '--api-key', 'k-123'], { env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1' } });
     let out = '';
     const ready = await new Promise<any>((resolve) => child.stdout.on('data', (d) => {
       out += d;

@@ -16,7 +16,7 @@ export interface Listening {
 /** Spawns `cometbot listen --json` and waits for its ready event. */
 export async function spawnListen(args: string[], env: Record<string, string | undefined>, options: { readStdout?: boolean } = {}): Promise<Listening> {
   const child = spawn(process.execPath, [BIN, '--json', 'listen', '--no-tunnel', '--port', '0', ...args], {
-    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv,
   });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
