@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { CaptureStore } from './capture-store.js';
+import { basicAuthHeader } from '../core/basic-auth.js';
 import { captureLine, duplicateKey, redactHeaders, RecentKeys, summarize, type CaptureRecord, type MessageSummary, type RecordMeta } from '../core/capture.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +59,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   constructor(private readonly opts: CallbackServerOptions) {
     super();
     if (opts.credentials) {
-      const expected = `Basic ${Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString('base64')}`;
+      const expected = basicAuthHeader(opts.credentials);
       this.expectedAuth = Buffer.from(expected);
     }
   }

@@ -9,6 +9,8 @@ import type { AcceptedRequest, CallbackServer } from './callback-server.js';
 import { CliError } from '../errors.js';
 import { summarize, preview, type CaptureRecord, type MessageSummary } from '../core/capture.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../inspector/assets.js';
+import type { Credentials } from '../core/basic-auth.js';
+import { signedPost } from './signed-post.js';
 
 export interface InspectorOptions {
   port: number;
@@ -16,8 +18,8 @@ export interface InspectorOptions {
   /** listen's server: new requests stream to the page. Absent for `captures inspect` (read-only). */
   live?: Pick<CallbackServer, 'on' | 'off'>;
   forwardTo?: URL;
-  /** user:password for replays; kept server-side. */
-  replayAuth?: string;
+  /** Credentials for replays; kept server-side. */
+  replayAuth?: Credentials;
   out: Output;
 }
 
@@ -148,20 +150,15 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   async function replay(record: CaptureRecord): Promise<Record<string, unknown>> {
     if (!options.forwardTo || !options.replayAuth) return { error: 'no replay target: start listen with --forward-to URL' };
     if (record.body === undefined && record.rawBody === undefined) return { error: 'this request was rejected, so no body was recorded' };
-    const started = performance.now();
-    try {
-      const res = await fetch(options.forwardTo, {
-        method: 'POST',
-        headers: { 'content-type': record.json ? 'application/json' : 'text/plain', authorization: `Basic ${Buffer.from(options.replayAuth).toString('base64')}`, 'user-agent': 'cometbot-inspector-replay' },
-        body: record.body !== undefined ? JSON.stringify(record.body) : record.rawBody,
-        signal: AbortSignal.timeout(10_000),
-      });
-      await res.arrayBuffer();
-      return { id: record.id, url: options.forwardTo.href, status: res.status, ms: Math.round(performance.now() - started) };
-    } catch (e) {
-      const { describeFetchError } = await import('./forwarder.js');
-      return { id: record.id, url: options.forwardTo.href, error: describeFetchError(e, 10_000) };
-    }
+    const result = await signedPost({
+      url: options.forwardTo,
+      body: record.body !== undefined ? JSON.stringify(record.body) : record.rawBody!,
+      json: record.json,
+      contentType: record.json ? undefined : headerValue(record.headers['content-type']),
+      auth: options.replayAuth,
+      userAgent: 'cometbot-inspector-replay',
+    });
+    return { id: record.id, url: options.forwardTo.href, ...(result.status !== null ? { status: result.status, ms: result.ms } : { error: result.error }) };
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -218,4 +215,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function sendText(res: ServerResponse, type: string, text: string): void {
   res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { Tunnel, TunnelOpener } from './tunnel.js';
 import { describeTunnelError } from './tunnel.js';
+import { signedPost } from './signed-post.js';
 import { SELFTEST_HEADER, type CallbackServerEvents } from './callback-server.js';
 
 export const SELFTEST_TIMEOUT_MS = 10_000;
@@ -92,12 +93,8 @@ export class PublicEndpoint extends EventEmitter<PublicEndpointEvents> {
       };
       server.on('selftest', onTest);
     });
-    const headers: Record<string, string> = { 'content-type': 'application/json', [SELFTEST_HEADER]: nonce };
     const { credentials } = this.opts;
-    if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    fetch(this.url!, { method: 'POST', headers, body: '{"selftest":true}', signal: AbortSignal.timeout(timeoutMs) })
-      .then((r) => r.arrayBuffer())
-      .catch(() => undefined);
+    void signedPost({ url: this.url!, body: '{"selftest":true}', auth: credentials ?? undefined, userAgent: 'cometbot-selftest', headers: { [SELFTEST_HEADER]: nonce }, timeoutMs });
     const result = await arrived;
     server.selfTestNonce = undefined;
     if (!result) return 'unreachable';

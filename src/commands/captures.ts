@@ -9,6 +9,7 @@ import type { CaptureReader, StoredRecord } from '../adapters/capture-files.js';
 import { CliError, UsageError } from '../errors.js';
 import { capturesDir } from '../env.js';
 import { preview, summarize } from '../core/capture.js';
+import { parseUserPass, type Credentials } from '../core/basic-auth.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { createOutput, globalOptions, loadConnection, type GlobalOptions } from './context.js';
 
@@ -158,10 +159,10 @@ export async function runSchema(flags: CommonFlags & { format: string }, deps: D
 
 export async function runReplay(id: string, flags: CommonFlags & { to: string; auth?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
   const target = validateUrl(flags.to, '--to');
-  let auth: string | undefined;
+  let auth: Credentials | undefined;
   if (flags.auth !== undefined) {
-    if (!flags.auth.includes(':')) throw new UsageError('invalid --auth: expected user:password', 'e.g. --auth cometbot1:secretpassword');
-    auth = flags.auth;
+    auth = parseUserPass(flags.auth);
+    if (!auth) throw new UsageError('invalid --auth: expected user:password', 'e.g. --auth cometbot1:secretpassword');
   }
   const out = await createOutput(deps, g);
   const record = await find(await open(flags, deps), id, out);
@@ -169,25 +170,20 @@ export async function runReplay(id: string, flags: CommonFlags & { to: string; a
   if (auth === undefined) {
     const conn = await loadConnection(deps, out, g).catch(() => undefined);
     if (!conn) throw new UsageError('no credentials to sign the replay with', 'pass --auth user:password, or run cometbot init to create a profile');
-    auth = `${conn.profile.callback.username}:${conn.profile.callback.password}`;
+    auth = conn.profile.callback;
   }
-  const body = record.body !== undefined ? JSON.stringify(record.body) : record.rawBody!;
-  const started = performance.now();
-  let status: number;
-  try {
-    const res = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': record.json ? 'application/json' : String(record.headers['content-type'] ?? 'text/plain'), authorization: `Basic ${Buffer.from(auth).toString('base64')}`, 'user-agent': 'cometbot-replay' },
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    await res.arrayBuffer();
-    status = res.status;
-  } catch (e) {
-    const { describeFetchError } = await import('../adapters/forwarder.js');
-    throw new CliError(`replay to ${target.host} failed: ${describeFetchError(e, 15_000)}`, 'is your bot running? check the --to URL');
-  }
-  const ms = Math.round(performance.now() - started);
+  const { signedPost } = await import('../adapters/signed-post.js');
+  const contentType = record.headers['content-type'];
+  const result = await signedPost({
+    url: target,
+    body: record.body !== undefined ? JSON.stringify(record.body) : record.rawBody!,
+    json: record.json,
+    contentType: record.json ? undefined : Array.isArray(contentType) ? contentType[0] : contentType,
+    auth,
+    userAgent: 'cometbot-replay',
+  });
+  if (result.status === null) throw new CliError(`replay to ${target.host} failed: ${result.error}`, 'is your bot running? check the --to URL');
+  const { status, ms } = result;
   if (g.json) out.jsonLine({ id: record.id, url: target.href, status, ms });
   else out.data(`${status < 400 ? out.c.green(String(status)) : out.c.red(String(status))} ${target.href} ${out.c.dim(`${ms} ms (${record.id})`)}`);
   if (status >= 400) throw new CliError(`the target answered ${status}`, 'check your bot’s logs; the payload and auth were sent as captured');

@@ -195,7 +195,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       captureFiles: flags.captureFile ? [store.file] : [], // a new per-run file starts empty
       live: server,
       forwardTo: parsed.forwardTo,
-      replayAuth: credentials ? `${credentials.username}:${credentials.password}` : undefined,
+      replayAuth: credentials ?? undefined,
       out,
     });
   }

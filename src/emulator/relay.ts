@@ -1,5 +1,6 @@
 // Relays user messages to bots' webhook URLs the way CometChat does, with its generic retry schedule.
 import { EventEmitter } from 'node:events';
+import { signedPost } from '../adapters/signed-post.js';
 import type { Bot, Delivery, EmulatorState, Message, User } from './state.js';
 
 export interface RelayOptions {
@@ -95,20 +96,12 @@ export class Relay extends EventEmitter<RelayEvents> {
 
   private attempt(delivery: Delivery, bot: Bot, body: string): void {
     if (this.closed) return;
-    const started = performance.now();
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'cometbot-emulator' };
-    if (bot.useBasicAuth && bot.username !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${bot.username}:${bot.password ?? ''}`).toString('base64')}`;
-    }
-    const run = fetch(delivery.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.opts.timeoutMs) })
-      .then(async (res) => {
-        await res.arrayBuffer().catch(() => undefined);
-        return { status: res.status };
-      })
-      .catch((e: Error) => ({ error: e.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : describe(e) }))
-      .then((result: { status?: number; error?: string }) => {
-        delivery.attempts.push({ at: this.clock().toISOString(), ...result, ms: Math.round(performance.now() - started) });
-        const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
+    const auth = bot.useBasicAuth && bot.username !== undefined ? { username: bot.username, password: bot.password ?? '' } : undefined;
+    const run = signedPost({ url: delivery.url, body, auth, userAgent: 'cometbot-emulator', timeoutMs: this.opts.timeoutMs })
+      .then(({ status, ms, error }) => {
+        const result = status !== null ? { status } : { error: error ?? 'no answer' };
+        delivery.attempts.push({ at: this.clock().toISOString(), ...result, ms });
+        const ok = status !== null && status >= 200 && status < 300;
         const next = this.opts.retryDelaysMs[delivery.attempts.length - 1];
         if (ok) delivery.state = 'delivered';
         else if (next === undefined || this.closed) delivery.state = 'failed';
@@ -136,9 +129,4 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.timers.clear();
     await Promise.all([...this.inFlight]);
   }
-}
-
-function describe(e: Error): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? e.message;
 }
