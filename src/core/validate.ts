@@ -20,6 +20,11 @@ export interface UidResult {
   lowercased: boolean;
 }
 
+/** True for a UID CometChat accepts for a bot: letters, digits, - and _, under 50 characters. */
+export function isValidUid(value: string): boolean {
+  return UID_PATTERN.test(value) && value.length <= MAX_BOT_UID;
+}
+
 export function validateUid(raw: string, flag = '--uid'): UidResult {
   const value = raw.trim();
   if (!value) throw new UsageError(`${flag} is empty`, `pass a UID of letters, digits, - and _, e.g. ${flag} support-bot`);

@@ -2,8 +2,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { EmulatorState, conversationId, type Bot, type Fault, type Message } from './state.js';
-import { DEFAULT_RELAY, Relay, publicMessage, userEntity } from './relay.js';
+import { EmulatorState, conversationId, type Bot, type Delivery, type Fault, type Message } from './state.js';
+import { DEFAULT_RELAY, Relay, publicMessage, relayDecision, userEntity } from './relay.js';
+import { pushBounded } from '../core/bounded.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -27,10 +28,68 @@ export interface RequestLogEntry {
   body?: unknown;
 }
 
+/** One REST call a client (the bot) made, refused ones included: what `GET /_emulator/outbox` lists. */
+export interface OutboxEntry {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  /** Request headers, apikey redacted. */
+  headers: Record<string, string>;
+  body?: unknown;
+  status: number;
+  errorCode?: string;
+  ms: number;
+  /** The callback (delivery id) this call answers: the open callback of the bot's conversation. */
+  callbackId?: number;
+  /** The message the call created, if any. */
+  messageId?: string;
+  /** The refusal was asked for by a fault (a test's fault step): expected, not a bot error. */
+  injected?: boolean;
+  /** Something CometChat might accept but a bot should not do (a bot messaging itself). */
+  warning?: string;
+}
+
+/** A message sent by (or on behalf of) a bot, as stored, with the callback it answers. */
+export interface BotMessageEvent {
+  message: Record<string, unknown>;
+  callbackId?: number;
+}
+
+/** A user message that reached no bot, and why (group setting, membership, disabled bot). */
+export interface NotRelayedEvent {
+  message: Record<string, unknown>;
+  skipped: { bot: string; reason: string }[];
+}
+
+/** One relayed message and what came of it: emitted once replies came (the next callback) or 5 s passed. */
+export interface TurnEvent {
+  callbackId: number;
+  messageId: string;
+  to: string;
+  status: number | null;
+  ackMs: number | null;
+  error?: string;
+  replies: { id: string; ms: number }[];
+}
+
+export interface UserMessageResult {
+  message: Record<string, unknown>;
+  deliveries: Delivery[];
+  skipped: { bot: string; reason: string }[];
+}
+
 export interface EmulatorEvents {
   message: [Record<string, unknown>];
   request: [RequestLogEntry];
+  outbox: [OutboxEntry];
+  'bot-message': [BotMessageEvent];
+  'not-relayed': [NotRelayedEvent];
+  turn: [TurnEvent];
 }
+
+/** How long a turn waits for replies before it is reported (the NDJSON `turn` event). */
+const TURN_WINDOW_MS = 5_000;
 
 const MAX_BODY = 1024 * 1024;
 const BOT_FIELDS = ['webhookURL', 'enabled', 'groupChatSetting', 'useBasicAuth', 'username', 'password'] as const;
@@ -58,6 +117,19 @@ interface Request {
   body: Record<string, unknown>;
   headers: IncomingMessage['headers'];
   query: URLSearchParams;
+  /** What the call did, for its outbox entry. */
+  note: CallNote;
+}
+interface CallNote {
+  callbackId?: number;
+  messageId?: string;
+  warning?: string;
+}
+
+interface OpenTurn {
+  turn: TurnEvent;
+  started: number;
+  timer: NodeJS.Timeout;
 }
 
 export class Emulator extends EventEmitter<EmulatorEvents> {
@@ -67,6 +139,12 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   readonly region: string;
   readonly apiKey: string;
   readonly requests: RequestLogEntry[] = [];
+  readonly outbox: OutboxEntry[] = [];
+  private nextOutboxSeq = 1;
+  /** The latest callback delivered to a bot in a conversation: replies in it answer that callback. */
+  private readonly openCallbacks = new Map<string, number>();
+  private readonly turns = new Map<number, OpenTurn>();
+  private readonly startedAt = Date.now();
   private server?: Server;
   private readonly routes: [string, RegExp, Handler][] = [];
   private readonly opts: EmulatorOptions;
@@ -88,6 +166,25 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     );
     this.defineRoutes();
     if (opts.seed !== false) this.seed();
+  }
+
+  /** Back to the seed state (POST /_emulator/reset): ids, sequence numbers and logs' counters keep counting. */
+  reset(): void {
+    this.relay.cancelRetries();
+    for (const open of this.turns.values()) clearTimeout(open.timer);
+    this.turns.clear();
+    this.openCallbacks.clear();
+    const s = this.state;
+    s.users.clear();
+    s.bots.clear();
+    s.groups.clear();
+    s.messages.length = 0;
+    s.deliveries.length = 0;
+    s.faults = [...(this.opts.faults ?? [])];
+    s.botsApi = this.opts.botsApi ?? true;
+    this.requests.length = 0;
+    this.outbox.length = 0;
+    if (this.opts.seed !== false) this.seed();
   }
 
   private seed(): void {
@@ -121,6 +218,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   }
 
   async close(): Promise<void> {
+    for (const open of [...this.turns.values()]) this.endTurn(open.turn.callbackId);
     await this.relay.close();
     const server = this.server;
     if (!server) return;
@@ -140,20 +238,26 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     let status = 200;
     let payload: unknown;
     let body: Record<string, unknown> = {};
+    const started = performance.now();
+    const note: CallNote = {};
+    let api = false;
+    let injected = false;
     try {
       body = await readJson(req);
       if (url.pathname.startsWith('/_emulator/')) {
-        payload = this.control(method, url.pathname, body);
+        payload = this.control(method, url.pathname, body, url.searchParams);
       } else {
+        api = true;
         if (!url.pathname.startsWith('/v3/')) fail(404, 'ERR_ROUTE_NOT_FOUND', `The route ${url.pathname} does not exist. The base URL ends in /v3.`);
         const path = url.pathname.slice(3);
         this.checkApiKey(req);
         const fault = this.state.takeFault(method, path);
         if (fault) {
+          injected = true;
           if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
           fail(fault.status, fault.code, `Injected fault ${fault.code}.`);
         }
-        payload = { data: this.dispatch(method, path, { method, params: [], body, headers: req.headers, query: url.searchParams }) };
+        payload = { data: this.dispatch(method, path, { method, params: [], body, headers: req.headers, query: url.searchParams, note }) };
       }
     } catch (e) {
       if (e instanceof HttpFailure) {
@@ -165,8 +269,28 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       }
     }
     const entry: RequestLogEntry = { method, path: url.pathname, status, ...(Object.keys(body).length ? { body: redactBody(body) } : {}) };
-    this.requests.push(entry);
+    pushBounded(this.requests, entry);
     this.emit('request', entry);
+    if (api) {
+      const errorCode = status >= 400 ? (payload as { error?: { code?: string } }).error?.code : undefined;
+      const call: OutboxEntry = {
+        seq: this.nextOutboxSeq++,
+        at: new Date().toISOString(),
+        method,
+        path: url.pathname,
+        headers: redactHeaders(req.headers),
+        ...(entry.body !== undefined ? { body: entry.body } : {}),
+        status,
+        ...(errorCode ? { errorCode } : {}),
+        ms: Math.round(performance.now() - started),
+        ...(note.callbackId !== undefined ? { callbackId: note.callbackId } : {}),
+        ...(note.messageId ? { messageId: note.messageId } : {}),
+        ...(injected ? { injected } : {}),
+        ...(note.warning ? { warning: note.warning } : {}),
+      };
+      pushBounded(this.outbox, call);
+      this.emit('outbox', call);
+    }
     const text = JSON.stringify(payload);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -192,7 +316,19 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   }
 
   /** Emulator-only endpoints for scripts and tests: state, faults. */
-  private control(method: string, path: string, body: Record<string, unknown>): unknown {
+  private control(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): unknown {
+    if (method === 'GET' && path === '/_emulator/health') {
+      return { data: { ok: true, appId: this.appId, region: this.region, uptimeMs: Date.now() - this.startedAt } };
+    }
+    if (method === 'POST' && path === '/_emulator/reset') {
+      this.reset();
+      return { data: { ok: true } };
+    }
+    if (method === 'GET' && path === '/_emulator/outbox') {
+      const since = Number(query.get('since') ?? 0);
+      if (!Number.isInteger(since) || since < 0) fail(400, 'ERR_BAD_REQUEST', 'since must be a whole number (the "next" of an earlier answer).');
+      return { data: this.outbox.filter((e) => e.seq > since), next: this.nextOutboxSeq - 1 };
+    }
     if (method === 'GET' && path === '/_emulator/state') {
       return {
         data: {
@@ -281,16 +417,19 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     });
 
     // Messages
-    this.route('POST', '/bots/:uid/messages', ({ params: [uid], body }) => {
+    this.route('POST', '/bots/:uid/messages', ({ params: [uid], body, note }) => {
       if (!s.activeUser(uid!)) fail(404, 'ERR_UID_NOT_FOUND', `The UID ${uid} does not exist.`);
       if (s.botsApi && !s.bots.has(uid!)) fail(404, 'ERR_BOT_NOT_FOUND', `The UID ${uid} is not a bot.`);
-      return this.send(uid!, body, 'bot');
+      return this.send(uid!, body, 'bot', undefined, note);
     });
-    this.route('POST', '/messages', ({ body, headers }) => this.send(onBehalfOf(headers), body, 'user'));
-    this.route('POST', '/messages/:id/thread', ({ params: [id], body, headers }) => {
+    this.route('POST', '/messages', ({ body, headers, note }) => {
+      const sender = onBehalfOf(headers);
+      return this.send(sender, body, s.bots.has(sender) ? 'bot' : 'user', undefined, note);
+    });
+    this.route('POST', '/messages/:id/thread', ({ params: [id], body, headers, note }) => {
       if (!s.messages.some((m) => m.id === id)) fail(404, 'ERR_MESSAGE_NOT_FOUND', `The message ${id} does not exist.`);
       const sender = onBehalfOf(headers);
-      return this.send(sender, body, s.bots.has(sender) ? 'bot' : 'user', id);
+      return this.send(sender, body, s.bots.has(sender) ? 'bot' : 'user', id, note);
     });
 
     // Groups: the minimum that group relays need.
@@ -326,16 +465,87 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   /** A message typed by an emulated user (the chat prompt, demo): same checks and relay as POST /messages. */
   userSays(sender: string, target: { receiver: string; receiverType: 'user' | 'group' }, text: string): Record<string, unknown> {
+    return this.userMessage(sender, { ...target, category: 'message', type: 'text', data: { text } }).message;
+  }
+
+  /**
+   * Any message from an emulated user (text, custom, media, a thread reply), checked and relayed as
+   * CometChat would; says which bots it reached and why others were not reached.
+   */
+  userMessage(sender: string, body: Record<string, unknown>, parentId?: string): UserMessageResult {
     try {
-      return this.send(sender, { ...target, category: 'message', type: 'text', data: { text } }, 'user');
+      if (parentId !== undefined && !this.state.messages.some((m) => m.id === parentId)) fail(404, 'ERR_MESSAGE_NOT_FOUND', `The message ${parentId} does not exist.`);
+      const message = this.store(sender.toLowerCase(), body, 'user', parentId);
+      return { message: publicMessage(message), ...this.relayMessage(message) };
     } catch (e) {
       if (e instanceof HttpFailure) throw new Error(`${e.code}: ${e.message}`);
       throw e;
     }
   }
 
-  /** Validates and stores a message like CometChat, then relays it to bots. */
-  private send(sender: string, body: Record<string, unknown>, via: 'bot' | 'user', parentId?: string): Record<string, unknown> {
+  /** CometChat's retry: the same callback (same data.id) delivered again. */
+  redeliver(delivery: Delivery): Delivery | undefined {
+    const again = this.relay.redeliver(delivery);
+    if (again) this.openTurn(again, delivery.messageId);
+    return again;
+  }
+
+  private relayMessage(message: Message): { deliveries: Delivery[]; skipped: { bot: string; reason: string }[] } {
+    const decision = relayDecision(message, this.state);
+    const deliveries = this.relay.relay(message, decision);
+    for (const d of deliveries) this.openTurn(d, message.id, message.conversationId);
+    if (deliveries.length === 0 && decision.skipped.length > 0) this.emit('not-relayed', { message: publicMessage(message), skipped: decision.skipped });
+    return { deliveries, skipped: decision.skipped };
+  }
+
+  /** A callback now in flight: replies the bot sends in that conversation answer it. */
+  private openTurn(delivery: Delivery, messageId: string, conversation?: string): void {
+    const convo = conversation ?? this.state.messages.find((m) => m.id === messageId)?.conversationId;
+    if (convo) {
+      const key = `${delivery.bot}|${convo}`;
+      const previous = this.openCallbacks.get(key);
+      if (previous !== undefined) this.endTurn(previous);
+      this.openCallbacks.set(key, delivery.id);
+    }
+    if (this.listenerCount('turn') === 0) return; // nobody reports turns: no timers
+    const turn: TurnEvent = { callbackId: delivery.id, messageId, to: delivery.bot, status: null, ackMs: null, replies: [] };
+    const timer = setTimeout(() => this.endTurn(delivery.id), TURN_WINDOW_MS);
+    timer.unref();
+    this.turns.set(delivery.id, { turn, started: performance.now(), timer });
+    void this.relay.nextAttempt(delivery).then((attempt) => {
+      turn.status = attempt.status ?? null;
+      turn.ackMs = attempt.ms;
+      if (attempt.error) turn.error = attempt.error;
+    });
+  }
+
+  private endTurn(callbackId: number): void {
+    const open = this.turns.get(callbackId);
+    if (!open) return;
+    clearTimeout(open.timer);
+    this.turns.delete(callbackId);
+    this.emit('turn', open.turn);
+  }
+
+  /** Validates and stores a message like CometChat, then relays a user's message to bots. */
+  private send(sender: string, body: Record<string, unknown>, via: 'bot' | 'user', parentId?: string, note?: CallNote): Record<string, unknown> {
+    const message = this.store(sender, body, via, parentId);
+    const shown = publicMessage(message);
+    if (note) note.messageId = message.id;
+    if (via === 'bot') {
+      const callbackId = this.openCallbacks.get(`${sender}|${message.conversationId}`);
+      if (note && callbackId !== undefined) note.callbackId = callbackId;
+      if (note && message.receiverType === 'user' && message.receiver === sender) note.warning = `the bot ${sender} sent a message to itself (reply to data.sender, not data.receiver, in a one-to-one chat)`;
+      const open = callbackId !== undefined ? this.turns.get(callbackId) : undefined;
+      if (open) open.turn.replies.push({ id: message.id, ms: Math.round(performance.now() - open.started) });
+      this.emit('bot-message', { message: shown, ...(callbackId !== undefined ? { callbackId } : {}) });
+    } else {
+      this.relayMessage(message);
+    }
+    return shown;
+  }
+
+  private store(sender: string, body: Record<string, unknown>, via: 'bot' | 'user', parentId?: string): Message {
     const s = this.state;
     if (!s.activeUser(sender)) fail(404, 'ERR_UID_NOT_FOUND', `The UID ${sender} does not exist.`);
     const receiver = typeof body.receiver === 'string' && body.receiver ? body.receiver.toLowerCase() : fail(400, 'ERR_EMPTY_RECEIVER', 'The receiver is empty.');
@@ -375,10 +585,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       via,
     };
     s.messages.push(message);
-    const shown = publicMessage(message);
-    this.emit('message', shown);
-    this.relay.relay(message);
-    return shown;
+    this.emit('message', publicMessage(message));
+    return message;
   }
 }
 
@@ -424,6 +632,15 @@ function requiredString(body: Record<string, unknown>, field: string): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function redactHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = name === 'apikey' || name === 'authorization' ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 function redactBody(body: Record<string, unknown>): Record<string, unknown> {

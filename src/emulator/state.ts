@@ -61,6 +61,8 @@ export interface Delivery {
   url: string;
   state: 'pending' | 'delivered' | 'failed';
   attempts: DeliveryAttempt[];
+  /** Set on a redelivery: the delivery whose callback was sent again. */
+  redeliveryOf?: number;
 }
 
 export interface Fault {

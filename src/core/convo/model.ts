@@ -1,0 +1,135 @@
+// The conversation file, parsed: what `cometbot test` runs. Every node keeps where it was written.
+export type GroupChatSetting = 'allMessages' | 'slashedMessages' | 'mentionedMessages' | 'none';
+
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+export interface ConvoApp {
+  id?: string;
+  region?: string;
+  apiKey?: string;
+}
+
+export interface ConvoGroup {
+  guid: string;
+  name: string;
+  members: string[];
+  /** The bot is a member unless the file says bot: false. */
+  bot: boolean;
+}
+
+export interface ConvoFile {
+  /** The path as the user gave or found it (shown in reports). */
+  path: string;
+  name: string;
+  bot: string;
+  /** Where `bot:` was written, when it was (a run has one bot: a conflict names this place). */
+  botPos?: Pos;
+  app?: ConvoApp;
+  appPos?: Pos;
+  groupChatSetting: GroupChatSetting;
+  users: { uid: string; name: string }[];
+  groups: ConvoGroup[];
+  tests: ConvoCase[];
+}
+
+export interface ConvoCase {
+  name: string;
+  pos: Pos;
+  as: string;
+  within: number;
+  ackWithin: number;
+  allowExtraReplies: boolean;
+  /** A reason (or true) to skip the case: reported as skipped, never run. */
+  skip?: string;
+  steps: Step[];
+}
+
+export interface JsonExpectation {
+  path: string;
+  /** A value compared deeply, or a regular expression tested against a string or number. */
+  equals?: unknown;
+  regex?: RegExp;
+}
+
+export interface BotExpect {
+  text?: string;
+  contains?: string[];
+  matches?: RegExp;
+  type?: string;
+  category?: string;
+  to?: 'user' | 'group';
+  receiver?: string;
+  thread?: boolean;
+  json?: JsonExpectation[];
+}
+
+export interface UserStep {
+  kind: 'user';
+  pos: Pos;
+  as: string;
+  text?: string;
+  group?: string;
+  mention: string[];
+  /** "last": a thread reply to the bot's last message. */
+  thread?: 'last';
+  custom?: { type: string; data: Record<string, unknown> };
+  metadata?: Record<string, unknown>;
+  attachment?: { url: string; name: string; mimeType: string };
+}
+
+export interface BotStep {
+  kind: 'bot';
+  pos: Pos;
+  /** {} = any message. */
+  expect: BotExpect;
+  any: boolean;
+  within: number;
+}
+
+export interface NoneStep {
+  kind: 'none';
+  pos: Pos;
+  within: number;
+}
+
+export interface RedeliverStep {
+  kind: 'redeliver';
+  pos: Pos;
+}
+
+export interface FaultStep {
+  kind: 'fault';
+  pos: Pos;
+  status: number;
+  code: string;
+  retryAfter?: number;
+  times: number;
+}
+
+export interface WaitStep {
+  kind: 'wait';
+  pos: Pos;
+  ms: number;
+}
+
+export type Step = UserStep | BotStep | NoneStep | RedeliverStep | FaultStep | WaitStep;
+
+export const DEFAULTS = {
+  bot: 'test-bot',
+  as: 'alice',
+  within: 5_000,
+  ackWithin: 2_000,
+  groupChatSetting: 'mentionedMessages' as GroupChatSetting,
+} as const;
+
+/** The users every case starts with (the emulator's seed), and its seed group. */
+export const SEED_USERS = ['alice', 'bob', 'carol'] as const;
+export const SEED_GROUP = 'team';
+
+/** How a step is named in reports: "user", "bot", "bot: none", … */
+export function stepLabel(step: Step): string {
+  return step.kind === 'none' ? 'bot: none' : step.kind;
+}
