@@ -15,7 +15,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // commander is on every start-up path: bundling it saves resolving and loading a CommonJS package.
-  external: ['got', 'chalk', '@inquirer/prompts', '@ngrok/ngrok', 'json-schema-to-typescript', 'hpagent'],
+  external: ['got', 'chalk', '@inquirer/prompts', '@ngrok/ngrok', 'json-schema-to-typescript', 'hpagent', 'yaml', 'xmlbuilder2'],
   banner: { js: "import { createRequire as __cometbotCreateRequire } from 'node:module';\nconst require = __cometbotCreateRequire(import.meta.url);" },
   define: { __COMETBOT_VERSION__: JSON.stringify(version) },
   minifyWhitespace: true,

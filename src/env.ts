@@ -15,6 +15,9 @@ export interface EnvSettings {
   apiKey?: string;
   ngrokAuthtoken?: string;
   profile?: string;
+  /** Basic Auth a test run signs callbacks with (overrides the profile's). */
+  callbackUsername?: string;
+  callbackPassword?: string;
   /** Standard proxy variables, honoured by the REST client (either case). */
   httpsProxy?: string;
   httpProxy?: string;
@@ -34,6 +37,8 @@ export function readEnv(env: Env): EnvSettings {
     apiKey: nonEmpty(env.COMETCHAT_API_KEY),
     ngrokAuthtoken: nonEmpty(env.NGROK_AUTHTOKEN),
     profile: nonEmpty(env.COMETBOT_PROFILE),
+    callbackUsername: nonEmpty(env.COMETCHAT_CALLBACK_USERNAME),
+    callbackPassword: nonEmpty(env.COMETCHAT_CALLBACK_PASSWORD),
     httpsProxy: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy),
     httpProxy: nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy),
     noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),

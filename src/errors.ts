@@ -38,6 +38,13 @@ export class ApiError extends CliError {
   }
 }
 
+/** The command already reported why it failed (a test report): exit with the code, print nothing more. */
+export class ReportedFailure extends CliError {
+  constructor(override readonly exitCode: number) {
+    super('reported');
+  }
+}
+
 /** DNS, connection refused, reset, timeout: the request never got an answer. */
 export class NetworkError extends CliError {}
 

@@ -1,7 +1,7 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
 import { Command, CommanderError, Help } from 'commander';
 import type { Deps } from './deps.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, ReportedFailure } from './errors.js';
 import { readEnv } from './env.js';
 import { version } from './version.js';
 import { registerInit } from './commands/init.js';
@@ -10,6 +10,7 @@ import { registerListen } from './commands/listen.js';
 import { registerCaptures } from './commands/captures.js';
 import { registerEmulate } from './commands/emulate.js';
 import { registerDemo } from './commands/demo.js';
+import { registerTest } from './commands/test.js';
 import { SUMMARY, USAGE_TERM } from './commands/summaries.js';
 
 const EXIT_CODES_HELP = `
@@ -70,6 +71,7 @@ const COMMANDS = [
   ['captures', registerCaptures],
   ['emulate', registerEmulate],
   ['demo', registerDemo],
+  ['test', registerTest],
 ] as const satisfies readonly (readonly [keyof typeof SUMMARY, (program: Command, deps: Deps) => Command])[];
 
 /** The command named on the command line; 'all' when that cannot be told cheaply (help, typos). */
@@ -112,6 +114,7 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
     deps.stderr.write('hint: run cometbot --help (or cometbot <command> --help) for usage\n');
     return EXIT.usage;
   }
+  if (e instanceof ReportedFailure) return e.exitCode;
   if (e instanceof CliError) {
     deps.stderr.write(`error: ${e.message}\n`);
     if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);

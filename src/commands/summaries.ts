@@ -8,6 +8,7 @@ export const SUMMARY = {
   captures: 'inspect, type, replay and export the payloads listen captured',
   emulate: 'run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt',
   demo: 'the whole loop offline: emulator → init → listen → a user message → capture → schema → replies',
+  test: 'run conversation tests (*.convo.yaml) against your bot through the emulator; pretty, JUnit, TAP or JSON reports',
 } as const;
 
 /** How each command appears in the top-level command list. */
@@ -18,4 +19,5 @@ export const USAGE_TERM: Record<keyof typeof SUMMARY, string> = {
   captures: 'captures [command]',
   emulate: 'emulate [options]',
   demo: 'demo [options]',
+  test: 'test [options] [paths...]',
 };

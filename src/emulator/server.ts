@@ -12,6 +12,8 @@ export interface EmulatorOptions {
   appId?: string;
   region?: string;
   apiKey?: string;
+  /** Accept any non-empty apikey (a test run where nothing names the key the bot uses). */
+  anyApiKey?: boolean;
   retryDelaysMs?: number[];
   callbackTimeoutMs?: number;
   faults?: Fault[];
@@ -299,7 +301,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private checkApiKey(req: IncomingMessage): void {
     const key = req.headers.apikey;
     if (!key) fail(401, 'AUTH_ERR_EMPTY_APIKEY', 'The apikey header is missing.');
-    if (key !== this.apiKey) fail(401, 'AUTH_ERR_APIKEY_NOT_FOUND', 'The provided API key does not exist for this app.');
+    if (key !== this.apiKey && !this.opts.anyApiKey) fail(401, 'AUTH_ERR_APIKEY_NOT_FOUND', 'The provided API key does not exist for this app.');
   }
 
   private dispatch(method: string, path: string, req: Request): unknown {

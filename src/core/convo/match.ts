@@ -78,6 +78,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** "text, contains" — each kind of check that failed, once. */
+export function mismatchSummary(mismatches: Mismatch[]): string {
+  return [...new Set(mismatches.map((m) => m.key))].join(', ');
+}
+
 /** The "- expected / + actual" lines of a failure. */
 export function diffLines(mismatches: Mismatch[]): string[] {
   return mismatches.flatMap((m) => [`- ${m.key}: ${m.expected}`, `+ ${m.key}: ${m.actual}`]);

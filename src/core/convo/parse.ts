@@ -145,7 +145,13 @@ export function toRegExp(source: string): RegExp {
   return literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(source);
 }
 
-export function parseConvo(text: string, path: string): ParseResult {
+/** Run-wide defaults (--within, --ack-within) in place of the built-in ones. */
+export interface ParseDefaults {
+  within?: number;
+  ackWithin?: number;
+}
+
+export function parseConvo(text: string, path: string, defaults: ParseDefaults = {}): ParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const r = new Reader(path, lines);
@@ -165,8 +171,8 @@ export function parseConvo(text: string, path: string): ParseResult {
   const bot = top.has('bot') ? r.uid(get('bot'), 'bot') : DEFAULTS.bot;
   const setting = top.has('groupChatSetting') ? oneOf(r, get('groupChatSetting'), 'groupChatSetting', GROUP_SETTINGS) : DEFAULTS.groupChatSetting;
   const as = top.has('as') ? r.uid(get('as'), 'as') : DEFAULTS.as;
-  const within = top.has('within') ? r.duration(get('within'), 'within') : DEFAULTS.within;
-  const ackWithin = top.has('ackWithin') ? r.duration(get('ackWithin'), 'ackWithin') : DEFAULTS.ackWithin;
+  const within = top.has('within') ? r.duration(get('within'), 'within') : (defaults.within ?? DEFAULTS.within);
+  const ackWithin = top.has('ackWithin') ? r.duration(get('ackWithin'), 'ackWithin') : (defaults.ackWithin ?? DEFAULTS.ackWithin);
   const allowExtra = top.has('allowExtraReplies') ? r.boolean(get('allowExtraReplies'), 'allowExtraReplies') : false;
   const app = top.has('app') ? readApp(r, get('app')) : undefined;
   const users = top.has('users') ? readUsers(r, get('users')) : [];

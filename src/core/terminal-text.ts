@@ -1,0 +1,25 @@
+// Text from outside (payloads, a bot's replies and output, API answers) made safe for a terminal:
+// C0 and C1 control characters and DEL are shown escaped, so no message can move the cursor, clear
+// the screen, set the window title or write the clipboard (OSC 52).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function escape(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (ch === '\n') return '\\n';
+  if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One line: every control character escaped, newlines and tabs included. */
+export function safeLine(text: string): string {
+  return text.replace(CONTROL_ONE_LINE, escape);
+}
+
+/** Several lines: newlines and tabs kept, every other control character escaped. */
+export function safeText(text: string): string {
+  return text.replace(CONTROL, escape);
+}

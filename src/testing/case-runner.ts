@@ -1,0 +1,359 @@
+// Runs one conversation case against the bot through the emulator: steps in order, each waiting on
+// the emulator's events (a delivery answered, a bot message stored), never on fixed sleeps.
+import type { Emulator, BotMessageEvent, OutboxEntry } from '../emulator/server.js';
+import type { Delivery, DeliveryAttempt } from '../emulator/state.js';
+import type { Credentials } from '../core/basic-auth.js';
+import type { BotStep, ConvoCase, ConvoFile, FaultStep, NoneStep, Step, UserStep } from '../core/convo/model.js';
+import { stepLabel } from '../core/convo/model.js';
+import { diffLines, matchBotMessage, mismatchSummary, type BotMessage } from '../core/convo/match.js';
+import { describeUserMessage, userMessageBody } from '../core/convo/user-message.js';
+import { formatDuration } from '../core/duration.js';
+import { userEntity } from '../emulator/relay.js';
+import type { CaseResult, Failure, RefusedCall, StepResult, TranscriptLine } from './results.js';
+
+export interface Arena {
+  emulator: Emulator;
+  /** The bot's webhook URL. */
+  botUrl: string;
+  /** Basic Auth the emulator signs callbacks with; null = none. */
+  credentials: Credentials | null;
+  signal: AbortSignal;
+}
+
+/** A step ends early with a failure; the case stops there. */
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly diff: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+class Interrupted extends Error {}
+
+interface Arrived {
+  message: BotMessage;
+  callbackId?: number;
+  /** When it arrived, ms since the case started. */
+  at: number;
+}
+
+/** Extra time the relay waits past ackWithin, so a late answer is reported with its real time. */
+const ACK_GRACE_MS = 1_000;
+
+export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase): Promise<CaseResult> {
+  const result: CaseResult = { file: file.path, suite: file.name, name: c.name, line: c.pos.line, status: 'passed', ms: 0, steps: [], transcript: [], refused: [], ackMs: [], replyMs: [] };
+  if (c.skip) {
+    result.status = 'skipped';
+    result.skipReason = c.skip;
+    result.steps = c.steps.map((s) => ({ line: s.pos.line, kind: stepLabel(s), status: 'skipped', ms: 0 }));
+    return result;
+  }
+  const run = new CaseRun(arena, file, c, result);
+  await run.execute();
+  return result;
+}
+
+class CaseRun {
+  private readonly started = performance.now();
+  private readonly arrived: Arrived[] = [];
+  /** Index of the next bot message a bot step takes. */
+  private next = 0;
+  private onArrival?: () => void;
+  private lastDelivery?: Delivery;
+  private lastBotMessageId?: string;
+  private readonly callbackStart = new Map<number, number>();
+  private readonly warnings: string[] = [];
+  private readonly detach: () => void;
+
+  constructor(
+    private readonly arena: Arena,
+    private readonly file: ConvoFile,
+    private readonly c: ConvoCase,
+    private readonly result: CaseResult,
+  ) {
+    const { emulator } = arena;
+    const onBotMessage = (e: BotMessageEvent) => this.botMessage(e);
+    const onOutbox = (e: OutboxEntry) => this.outbox(e);
+    emulator.on('bot-message', onBotMessage);
+    emulator.on('outbox', onOutbox);
+    this.detach = () => {
+      emulator.off('bot-message', onBotMessage);
+      emulator.off('outbox', onOutbox);
+    };
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  private say(text: string): void {
+    this.result.transcript.push({ at: this.elapsed(), text } satisfies TranscriptLine);
+  }
+
+  async execute(): Promise<void> {
+    try {
+      this.setUp();
+      for (const step of this.c.steps) {
+        const stepStarted = performance.now();
+        const record: StepResult = { line: step.pos.line, kind: stepLabel(step), status: 'passed', ms: 0 };
+        this.result.steps.push(record);
+        try {
+          await this.step(step);
+        } catch (e) {
+          record.status = 'failed';
+          record.ms = Math.round(performance.now() - stepStarted);
+          if (e instanceof StepFailure) this.fail(e, step);
+          else throw e;
+          break;
+        }
+        record.ms = Math.round(performance.now() - stepStarted);
+      }
+      if (!this.result.failure) this.finalChecks();
+      for (const step of this.c.steps.slice(this.result.steps.length)) this.result.steps.push({ line: step.pos.line, kind: stepLabel(step), status: 'skipped', ms: 0 });
+    } finally {
+      this.detach();
+      this.result.ms = this.elapsed();
+    }
+  }
+
+  private fail(e: StepFailure, step?: Step): void {
+    const pos = step?.pos ?? this.c.pos;
+    const failure: Failure = { message: e.message, file: this.file.path, line: pos.line, column: pos.column, kind: step ? stepLabel(step) : 'case', diff: e.diff };
+    this.result.status = 'failed';
+    this.result.failure = failure;
+  }
+
+  /** Fresh state: the seed users, the file's users and groups, and the bot pointed at its webhook. */
+  private setUp(): void {
+    const { emulator, botUrl, credentials } = this.arena;
+    const { file } = this;
+    emulator.reset();
+    emulator.relay.opts.timeoutMs = this.c.ackWithin + ACK_GRACE_MS;
+    emulator.relay.opts.retryDelaysMs = []; // a redelivery is a step, not a timer
+    const s = emulator.state;
+    const at = s.now();
+    for (const u of [...file.users, { uid: file.bot, name: file.bot }]) {
+      if (!s.users.has(u.uid)) s.users.set(u.uid, { uid: u.uid, name: u.name, status: 'online', role: 'default', createdAt: at });
+    }
+    for (const g of file.groups) {
+      s.groups.set(g.guid, { guid: g.guid, name: g.name, type: 'public', createdAt: at, members: new Set([...g.members, ...(g.bot ? [file.bot] : [])]) });
+    }
+    s.bots.set(file.bot, {
+      uid: file.bot,
+      webhookURL: botUrl,
+      enabled: true,
+      groupChatSetting: file.groupChatSetting,
+      useBasicAuth: credentials !== null,
+      ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
+      createdAt: at,
+    });
+  }
+
+  private async step(step: Step): Promise<void> {
+    switch (step.kind) {
+      case 'user':
+        return this.user(step);
+      case 'bot':
+        return this.bot(step);
+      case 'none':
+        return this.none(step);
+      case 'redeliver':
+        return this.redeliver();
+      case 'fault':
+        return this.fault(step);
+      case 'wait':
+        this.say(`wait ${formatDuration(step.ms)}`);
+        await this.sleep(step.ms);
+        return;
+    }
+  }
+
+  private async user(step: UserStep): Promise<void> {
+    const { emulator } = this.arena;
+    const body = userMessageBody(step, this.file.bot, (uid) => userEntity(emulator.state.users.get(uid), uid));
+    let parentId: string | undefined;
+    if (step.thread === 'last') {
+      parentId = this.lastBotMessageId;
+      if (!parentId) throw new StepFailure('thread: last, but the bot has sent no message in this case yet');
+    }
+    this.say(describeUserMessage(step.as, body) + (parentId ? ` (thread of #${parentId})` : ''));
+    let outcome;
+    try {
+      outcome = emulator.userMessage(step.as, body as unknown as Record<string, unknown>, parentId);
+    } catch (e) {
+      throw new StepFailure(`CometChat refused the user's message: ${(e as Error).message}`);
+    }
+    const mine = outcome.deliveries.filter((d) => d.bot === this.file.bot);
+    if (mine.length === 0) {
+      const why = outcome.skipped.find((s) => s.bot === this.file.bot)?.reason ?? 'no bot receives it';
+      this.say(`  not relayed to ${this.file.bot}: ${why}`);
+      return;
+    }
+    for (const d of mine) await this.awaitAck(d, 'callback');
+  }
+
+  private async awaitAck(delivery: Delivery, label: string): Promise<void> {
+    this.lastDelivery = delivery;
+    this.callbackStart.set(delivery.id, performance.now());
+    const attempt = await this.race(this.arena.emulator.relay.nextAttempt(delivery));
+    this.checkAck(delivery, attempt, label);
+  }
+
+  private checkAck(delivery: Delivery, attempt: DeliveryAttempt, label: string): void {
+    const budget = this.c.ackWithin;
+    const answered = attempt.status !== undefined;
+    if (answered) this.result.ackMs.push(attempt.ms);
+    this.say(`  ${label} #${delivery.id} (data.id ${delivery.messageId}) → ${answered ? `${attempt.status} in ${attempt.ms} ms` : attempt.error}`);
+    const expected = `- ack: 2xx within ${formatDuration(budget)}`;
+    if (!answered) throw new StepFailure(`the bot did not answer the callback: ${attempt.error}`, [expected, `+ ack: ${attempt.error}`]);
+    if (attempt.status! < 200 || attempt.status! >= 300) throw new StepFailure(`the bot answered the callback ${attempt.status} (CometChat expects 2xx)`, [expected, `+ ack: ${attempt.status} in ${attempt.ms} ms`]);
+    if (attempt.ms > budget) throw new StepFailure(`the bot answered the callback after ${attempt.ms} ms (ackWithin ${formatDuration(budget)}): ack first, then reply`, [expected, `+ ack: ${attempt.status} in ${attempt.ms} ms`]);
+  }
+
+  private async bot(step: BotStep): Promise<void> {
+    const got = await this.nextMessage(step.within);
+    const wanted = describeExpectation(step);
+    if (!got) throw new StepFailure(`no bot message within ${formatDuration(step.within)}`, [`- ${wanted}`, `+ nothing within ${formatDuration(step.within)}`]);
+    const mismatches = matchBotMessage(step.expect, got.message);
+    if (mismatches.length > 0) {
+      throw new StepFailure(`the bot's message does not match: ${mismatchSummary(mismatches)}`, [...diffLines(mismatches), `  (message: ${describeBotMessage(got.message)})`]);
+    }
+  }
+
+  private async none(step: NoneStep): Promise<void> {
+    const got = await this.nextMessage(step.within);
+    if (got) throw new StepFailure(`the bot sent a message where none was expected (within ${formatDuration(step.within)})`, ['- no bot message', `+ ${describeBotMessage(got.message)}`]);
+  }
+
+  private async redeliver(): Promise<void> {
+    const previous = this.lastDelivery;
+    if (!previous) throw new StepFailure('redeliver: last, but no callback was delivered in this case yet');
+    const again = this.arena.emulator.redeliver(previous);
+    if (!again) throw new StepFailure('redeliver: the last callback is no longer kept by the emulator');
+    this.say(`redeliver callback #${previous.id} (same data.id ${previous.messageId})`);
+    await this.awaitAck(again, 'redelivery');
+  }
+
+  private fault(step: FaultStep): void {
+    this.arena.emulator.state.faults.push({ status: step.status, code: step.code, times: step.times, ...(step.retryAfter !== undefined ? { retryAfter: step.retryAfter } : {}) });
+    this.say(`fault: the bot's next ${step.times === 1 ? 'REST call gets' : `${step.times} REST calls get`} ${step.status} ${step.code}${step.retryAfter !== undefined ? ` (Retry-After ${step.retryAfter})` : ''}`);
+  }
+
+  /** The next bot message not yet taken by a step, waiting up to `ms` for one. */
+  private async nextMessage(ms: number): Promise<Arrived | undefined> {
+    if (this.next >= this.arrived.length) {
+      await this.race(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(done, ms);
+          function done(): void {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.onArrival = done;
+        }),
+      ).finally(() => (this.onArrival = undefined));
+    }
+    return this.next < this.arrived.length ? this.arrived[this.next++] : undefined;
+  }
+
+  private botMessage(e: BotMessageEvent): void {
+    const message = e.message as unknown as BotMessage;
+    if (message.sender !== this.file.bot) return;
+    const at = this.elapsed();
+    this.arrived.push({ message, at, ...(e.callbackId !== undefined ? { callbackId: e.callbackId } : {}) });
+    this.lastBotMessageId = message.id;
+    const since = e.callbackId !== undefined ? this.callbackStart.get(e.callbackId) : undefined;
+    const ms = since !== undefined ? Math.round(performance.now() - since) : undefined;
+    if (ms !== undefined) this.result.replyMs.push(ms);
+    this.say(`${describeBotMessage(message)}${ms !== undefined ? ` (${ms} ms)` : ''}`);
+    this.onArrival?.();
+  }
+
+  private outbox(e: OutboxEntry): void {
+    if (e.warning) this.warnings.push(e.warning);
+    if (e.status < 400) return;
+    if (e.injected) {
+      this.say(`  ${e.method} ${e.path} → ${e.status} ${e.errorCode ?? ''} (injected fault)`);
+      return;
+    }
+    const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}) };
+    this.result.refused.push(refused);
+    this.say(`  ${e.method} ${e.path} → ${e.status} ${e.errorCode ?? ''} (refused)`);
+  }
+
+  /** The checks every case gets at its end: refused REST calls, a bot messaging itself, unmatched replies. */
+  private finalChecks(): void {
+    const refused = this.result.refused[0];
+    if (refused) {
+      this.fail(new StepFailure(`the bot made a REST call CometChat refuses: ${refused.method} ${refused.path} → ${refused.status} ${refused.errorCode ?? ''}`.trim(), ['- every REST call accepted', `+ ${refused.status} ${refused.errorCode ?? ''}`.trim()]));
+      return;
+    }
+    const warning = this.warnings[0];
+    if (warning) {
+      this.fail(new StepFailure(warning));
+      return;
+    }
+    const extra = this.arrived.slice(this.next);
+    if (extra.length > 0 && !this.c.allowExtraReplies) {
+      this.fail(
+        new StepFailure(`the bot sent ${extra.length === 1 ? 'a message' : `${extra.length} messages`} no step expected (add a bot step, or allowExtraReplies: true)`, [
+          '- no more bot messages',
+          ...extra.map((a) => `+ ${describeBotMessage(a.message)}`),
+        ]),
+      );
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.race(new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Waits for `work`, or throws when the run is interrupted. */
+  private race<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.arena;
+    if (signal.aborted) return Promise.reject(new Interrupted());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Interrupted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+}
+
+export function isInterrupted(e: unknown): boolean {
+  return e instanceof Interrupted;
+}
+
+export function describeBotMessage(m: BotMessage): string {
+  const where = m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver;
+  const text = typeof m.data.text === 'string' ? m.data.text : undefined;
+  const what = m.category === 'custom' ? `(custom ${m.type}) ${JSON.stringify(m.data.customData ?? {})}` : text !== undefined ? (m.type === 'text' ? text : `(${m.type}) ${text}`) : `(${m.category}/${m.type})`;
+  return `${m.sender} → ${where}${m.parentId ? ` [thread #${m.parentId}]` : ''}: ${what}`;
+}
+
+function describeExpectation(step: BotStep): string {
+  if (step.any) return 'any bot message';
+  const e = step.expect;
+  const parts: string[] = [];
+  if (e.text !== undefined) parts.push(`text ${JSON.stringify(e.text)}`);
+  for (const c of e.contains ?? []) parts.push(`contains ${JSON.stringify(c)}`);
+  if (e.matches) parts.push(`matches ${String(e.matches)}`);
+  if (e.type) parts.push(`type ${e.type}`);
+  if (e.category) parts.push(`category ${e.category}`);
+  if (e.to) parts.push(`to ${e.to}`);
+  if (e.receiver) parts.push(`receiver ${e.receiver}`);
+  if (e.thread !== undefined) parts.push(e.thread ? 'a thread reply' : 'not a thread reply');
+  for (const j of e.json ?? []) parts.push(`json ${j.path} ${j.regex ? String(j.regex) : JSON.stringify(j.equals)}`);
+  return `a bot message with ${parts.join(', ')}`;
+}

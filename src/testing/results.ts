@@ -1,0 +1,78 @@
+// What a test run reports: one result per case, a summary per file and for the run.
+import type { Percentiles } from '../core/stats.js';
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+export interface StepResult {
+  line: number;
+  kind: string;
+  status: CaseStatus;
+  ms: number;
+}
+
+export interface TranscriptLine {
+  /** Milliseconds since the case started. */
+  at: number;
+  text: string;
+}
+
+export interface RefusedCall {
+  method: string;
+  path: string;
+  status: number;
+  errorCode?: string;
+}
+
+export interface Failure {
+  /** The one-line reason. */
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The failing step's kind, or "case" for a check made at the end of the case. */
+  kind: string;
+  /** "- expected" / "+ actual" lines. */
+  diff: string[];
+}
+
+export interface CaseResult {
+  file: string;
+  suite: string;
+  name: string;
+  line: number;
+  status: CaseStatus;
+  skipReason?: string;
+  ms: number;
+  steps: StepResult[];
+  failure?: Failure;
+  transcript: TranscriptLine[];
+  refused: RefusedCall[];
+  ackMs: number[];
+  replyMs: number[];
+  /** The last lines of the bot process's output (when cometbot started the bot). */
+  botOutput?: string[];
+}
+
+export interface Latency {
+  ack: Percentiles;
+  reply: Percentiles;
+}
+
+export interface FileSummary extends Latency {
+  file: string;
+  suite: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+}
+
+export interface RunSummary extends Latency {
+  passed: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+  /** Cases not run because --fail-fast stopped the run, or it was interrupted. */
+  notRun: number;
+  interrupted: boolean;
+}
