@@ -261,6 +261,11 @@ class CaseRun {
   private botMessage(e: BotMessageEvent): void {
     const message = e.message as unknown as BotMessage;
     if (message.sender !== this.file.bot) return;
+    if (e.callbackId !== undefined && !this.callbackStart.has(e.callbackId)) {
+      // A late answer to an earlier case's callback: shown, never matched here.
+      this.say(`${describeBotMessage(message)} (late reply to callback #${e.callbackId} of an earlier case, ignored)`);
+      return;
+    }
     const at = this.elapsed();
     this.arrived.push({ message, at, ...(e.callbackId !== undefined ? { callbackId: e.callbackId } : {}) });
     this.lastBotMessageId = message.id;
