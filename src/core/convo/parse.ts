@@ -157,8 +157,8 @@ export function parseConvo(text: string, path: string, defaults: ParseDefaults =
   const r = new Reader(path, lines);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const at = e.linePos?.[0];
-      r.issues.push({ file: path, line: at?.line ?? 1, column: at?.col ?? 1, message: `not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+      const at = lines.linePos(e.pos[0]);
+      r.issues.push({ file: path, line: at.line, column: at.col, message: `not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
     }
     return { ok: false, issues: r.issues };
   }
