@@ -138,7 +138,7 @@ describe('parseConvo: every problem is one line naming file:line:column', () => 
     expect(issues('tests:\n  - name: x\n    steps: [{ user: hi }]\n  - name: x\n    steps: [{ user: hi }]\n')[0]).toBe('f.convo.yaml:4:5: two cases are named "x": give each case its own name');
     expect(issues('groupChatSetting: some\ntests:\n  - name: x\n    steps: [{ user: hi }]\n')[0]).toBe('f.convo.yaml:1:19: groupChatSetting "some" is not one of allMessages, slashedMessages, mentionedMessages, none');
     expect(issues('bot: "my bot"\ntests:\n  - name: x\n    steps: [{ user: hi }]\n')[0]).toBe('f.convo.yaml:1:6: bot "my bot" is not a valid uid (letters, digits, - and _, under 50 characters)');
-    expect(issues('tests:\n  - name: x\n    steps: [{ user: { as: bob } }]\n')[0]).toBe('f.convo.yaml:3:23: a user step needs text (or custom, or attachment)');
+    expect(issues('tests:\n  - name: x\n    steps: [{ user: { as: bob } }]\n')[0]).toBe('f.convo.yaml:3:21: a user step needs text (or custom, or attachment)');
   });
 
   it('reports every problem of a file at once', () => {
