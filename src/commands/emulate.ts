@@ -8,6 +8,7 @@ import type { Delivery } from '../emulator/state.js';
 import { CliError, UsageError } from '../errors.js';
 import { parsePort, validateAppId, validateRegion } from '../core/validate.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
+import { safeLine } from '../core/terminal-text.js';
 
 export interface EmulateFlags {
   port?: string;
@@ -106,9 +107,18 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
   emulator.on('message', (m) => {
     if (json) return out.jsonLine({ event: 'message', message: m });
     const text = (m.data as { text?: string }).text ?? `(${String(m.category)}/${String(m.type)})`;
-    const who = emulator.state.bots.has(String(m.sender)) ? out.c.magenta(String(m.sender)) : out.c.cyan(String(m.sender));
+    const who = emulator.state.bots.has(String(m.sender)) ? out.c.magenta(safeLine(String(m.sender))) : out.c.cyan(safeLine(String(m.sender)));
     printer.before();
-    out.data(`${who} → ${String(m.receiver)}${m.receiverType === 'group' ? ' (group)' : ''}: ${text}`);
+    out.data(`${who} → ${safeLine(String(m.receiver))}${m.receiverType === 'group' ? ' (group)' : ''}: ${safeLine(text)}`);
+    printer.after();
+  });
+  emulator.on('turn', (t) => {
+    if (json) out.jsonLine({ event: 'turn', callbackId: t.callbackId, to: t.to, status: t.status, ackMs: t.ackMs, replies: t.replies });
+  });
+  emulator.on('not-relayed', (e) => {
+    if (json) return out.jsonLine({ event: 'not-relayed', messageId: e.message.id, skipped: e.skipped });
+    printer.before();
+    for (const s of e.skipped) out.info(out.ce.dim(`  · message ${String(e.message.id)} not relayed: ${safeLine(s.reason)}`));
     printer.after();
   });
   emulator.relay.on('delivery', (d: Delivery) => {

@@ -531,12 +531,14 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   /** Validates and stores a message like CometChat, then relays a user's message to bots. */
   private send(sender: string, body: Record<string, unknown>, via: 'bot' | 'user', parentId?: string, note?: CallNote): Record<string, unknown> {
+    // Linked before validation, so a refused reply still names the callback it answered.
+    const receiverType = body.receiverType === 'group' ? 'group' : 'user';
+    const callbackId = via === 'bot' && typeof body.receiver === 'string' ? this.openCallbacks.get(`${sender}|${conversationId(sender, body.receiver.toLowerCase(), receiverType)}`) : undefined;
+    if (note && callbackId !== undefined) note.callbackId = callbackId;
     const message = this.store(sender, body, via, parentId);
     const shown = publicMessage(message);
     if (note) note.messageId = message.id;
     if (via === 'bot') {
-      const callbackId = this.openCallbacks.get(`${sender}|${message.conversationId}`);
-      if (note && callbackId !== undefined) note.callbackId = callbackId;
       if (note && message.receiverType === 'user' && message.receiver === sender) note.warning = `the bot ${sender} sent a message to itself (reply to data.sender, not data.receiver, in a one-to-one chat)`;
       const open = callbackId !== undefined ? this.turns.get(callbackId) : undefined;
       if (open) open.turn.replies.push({ id: message.id, ms: Math.round(performance.now() - open.started) });

@@ -166,3 +166,91 @@ describe('emulator robustness', () => {
     expect((await api(emulator, 'GET', '/users/alice')).status).toBe(200);
   });
 });
+
+describe('emulator: health, reset, outbox, turns', () => {
+  it('GET /_emulator/health answers at once with the app it plays', async () => {
+    emulator = await startEmulator();
+    const r = await fetch(`${emulator.url}/_emulator/health`).then((x) => x.json() as Promise<any>);
+    expect(r.data).toMatchObject({ ok: true, appId: 'testapp', region: 'eu' });
+  });
+
+  it('the outbox lists every REST call, refused ones with CometChat’s code, apikey redacted, each bot reply linked to its callback', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url);
+    const before = (await fetch(`${emulator.url}/_emulator/outbox`).then((x) => x.json() as Promise<any>)).next as number;
+    const got = b.next();
+    await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'hi' } });
+    await got;
+    const callbackId = emulator.state.deliveries.at(-1)!.id;
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hello' } });
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: '' } });
+    const page = await fetch(`${emulator.url}/_emulator/outbox?since=${before}`).then((x) => x.json() as Promise<any>);
+    expect(page.data.map((e: any) => [e.method, e.path, e.status, e.errorCode ?? null, e.callbackId ?? null])).toEqual([
+      ['POST', '/v3/messages', 200, null, null],
+      ['POST', '/v3/bots/helper/messages', 200, null, callbackId],
+      ['POST', '/v3/bots/helper/messages', 400, 'ERR_EMPTY_MESSAGE_TEXT', callbackId],
+    ]);
+    expect(page.data[1].headers.apikey).toBe('[redacted]');
+    expect(page.data[1].seq).toBeGreaterThan(before);
+    expect(page.next).toBe(page.data.at(-1).seq);
+    const none = await fetch(`${emulator.url}/_emulator/outbox?since=${page.next}`).then((x) => x.json() as Promise<any>);
+    expect(none).toEqual({ data: [], next: page.next });
+  });
+
+  it('flags a bot messaging itself', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url);
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'helper', receiverType: 'user', category: 'message', type: 'text', data: { text: 'me?' } });
+    expect(emulator.outbox.at(-1)!.warning).toMatch(/^the bot helper sent a message to itself/);
+  });
+
+  it('POST /_emulator/reset goes back to the seed state while ids keep counting', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url);
+    const first = await say(emulator, 'alice', { receiver: 'bob', receiverType: 'user', data: { text: 'one' } });
+    const r = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(emulator.state.bots.size).toBe(0);
+    expect([...emulator.state.users.keys()]).toEqual(['alice', 'bob', 'carol']);
+    expect(emulator.state.messages).toEqual([]);
+    const second = await say(emulator, 'alice', { receiver: 'bob', receiverType: 'user', data: { text: 'two' } });
+    expect(Number(second.json.data.id)).toBeGreaterThan(Number(first.json.data.id));
+  });
+
+  it('says why a group message was not relayed', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url, { groupChatSetting: 'mentionedMessages' });
+    const reasons = new Promise<any>((r) => emulator!.once('not-relayed', r));
+    await say(emulator, 'alice', { receiver: 'team', receiverType: 'group', data: { text: 'hello all' } });
+    expect((await reasons).skipped).toEqual([{ bot: 'helper', reason: 'bot helper has groupChatSetting mentionedMessages and the message does not mention <@uid:helper>' }]);
+  });
+
+  it('emits one turn per relayed message: the ack and the replies linked to it', async () => {
+    emulator = await startEmulator();
+    const b = await botServer();
+    await withBot(emulator, b.url);
+    const turns: any[] = [];
+    emulator.on('turn', (t) => turns.push(t));
+    const got = b.next();
+    await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'hi' } });
+    await got;
+    await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hello' } });
+    await emulator.relay.idle();
+    const ended = new Promise((r) => emulator!.once('turn', r));
+    await emulator.close(); // closing ends the open turn
+    await ended;
+    expect(turns).toEqual([{ callbackId: emulator.state.deliveries[0]!.id, messageId: emulator.state.deliveries[0]!.messageId, to: 'helper', status: 200, ackMs: expect.any(Number), replies: [{ id: expect.any(String), ms: expect.any(Number) }] }]);
+    emulator = undefined;
+  });
+
+  it('keeps the newest 10,000 entries of its logs', async () => {
+    const { pushBounded } = await import('../../src/core/bounded.js');
+    const log: number[] = [];
+    for (let i = 0; i < 10_005; i++) pushBounded(log, i);
+    expect([log.length, log[0], log.at(-1)]).toEqual([10_000, 5, 10_004]);
+  });
+});
