@@ -1,5 +1,5 @@
 // npm run bench: listen throughput/latency/memory against reference servers, start-up cost,
-// and schema inference speed. Everything runs on 127.0.0.1 and stops by itself.
+// schema inference speed, and cometbot test against a minimal driver. Everything runs on 127.0.0.1 and stops by itself.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,14 +153,17 @@ function startupBench() {
   };
   const node = [];
   const cli = [];
+  const testHelp = [];
   for (let i = 0; i < runs; i++) {
     node.push(time(['-e', '0']));
     cli.push(time([BIN, '--version']));
+    testHelp.push(time([BIN, 'test', '--help']));
   }
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratio = median(cli) / median(node);
-  console.log(`\nstart-up: node -e 0 ${median(node).toFixed(1)} ms, cometbot --version ${median(cli).toFixed(1)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.3)`);
-  results.startup = { nodeMs: +median(node).toFixed(1), cliMs: +median(cli).toFixed(1), ratio: +ratio.toFixed(2) };
+  const helpRatio = median(testHelp) / median(node);
+  console.log(`\nstart-up: node -e 0 ${median(node).toFixed(1)} ms, cometbot --version ${median(cli).toFixed(1)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.3); cometbot test --help ${median(testHelp).toFixed(1)} ms, ratio ${helpRatio.toFixed(2)} (target ≤ 1.3)`);
+  results.startup = { nodeMs: +median(node).toFixed(1), cliMs: +median(cli).toFixed(1), ratio: +ratio.toFixed(2), testHelpMs: +median(testHelp).toFixed(1), testHelpRatio: +helpRatio.toFixed(2) };
 }
 
 async function schemaBench() {
@@ -179,4 +182,5 @@ if (!only || only === 'schema') await schemaBench();
 if (!only || only === 'startup') startupBench();
 if (!only || only === 'listen') await listenBench();
 if (!only || only === 'inspector') await inspector();
+if (!only || only === 'test') results.test = await (await import('./test-run.mjs')).testRunBench();
 writeFileSync(join(root, 'bench', 'last-results.json'), `${JSON.stringify(results, null, 2)}\n`);

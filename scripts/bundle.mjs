@@ -1,20 +1,57 @@
-// Bundles the CLI entry so start-up loads one small file instead of a tree of modules.
-// One file: modules reached through import() are bundled but only evaluated when called. npm
-// packages stay external and are imported with import() where they are used (got, chalk, inquirer,
-// ngrok), so none of them loads for --version or --help.
+// Bundles the CLI so start-up loads two small files instead of a tree of modules: the entry
+// (commander, main, the command summaries) and the bundle of the one command being run.
+// npm packages stay external and are imported with import() where they are used (got, chalk, inquirer,
+// ngrok…), so none of them loads for --version or --help.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
+// commander requires node:child_process only to run executable subcommands (git-style), which cometbot
+// never has; loading it costs ~1.5 ms of every start-up, so the bundle gives commander an empty stand-in.
+const noChildProcessForCommander = {
+  name: 'no-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'commander-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'commander-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+// An ESM `import … from 'node:fs'` makes Node build the module's whole ESM face, which touches its
+// lazy parts (fs/promises, streams, readline…). Bundled as require() instead, a built-in loads only
+// when a module that uses it is first evaluated.
+const builtinsAsRequire = {
+  name: 'builtins-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+// The entry loads each command's own bundle (dist/bundle/commands/<verb>.js) with import(). The test
+// runner is not bundled into its command: a bundle hoists its modules' npm imports (yaml, xmlbuilder2)
+// to the top, so `cometbot test --help` would load them; the command imports it from dist/testing/.
+const layout = {
+  name: 'layout',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => (args.kind === 'dynamic-import' && args.importer.endsWith('main.ts') ? { path: args.path, external: true } : undefined));
+    b.onResolve({ filter: /^\.\/[a-z-]+-run\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: `./commands/${args.path.slice(2)}`, external: true } : undefined));
+    b.onResolve({ filter: /^\.\.\/testing\// }, (args) => (args.kind === 'dynamic-import' ? { path: `../../testing/${args.path.slice('../testing/'.length)}`, external: true } : undefined));
+  },
+};
+
+// Commands whose flags and help live in the entry (test) are bundled as their `-run` half only.
+const IN_ENTRY = ['summaries.ts', 'context.ts', 'global-options.ts', 'test.ts'];
+const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts') && !IN_ENTRY.includes(f)).map((f) => `src/commands/${f}`);
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/bundle/main.js',
+  entryPoints: ['src/main.ts', ...commands],
+  outdir: 'dist/bundle',
+  outbase: 'src',
   bundle: true,
   splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // commander is on every start-up path: bundling it saves resolving and loading a CommonJS package.
+  plugins: [noChildProcessForCommander, builtinsAsRequire, layout],
   external: ['got', 'chalk', '@inquirer/prompts', '@ngrok/ngrok', 'json-schema-to-typescript', 'hpagent', 'yaml', 'xmlbuilder2'],
   banner: { js: "import { createRequire as __cometbotCreateRequire } from 'node:module';\nconst require = __cometbotCreateRequire(import.meta.url);" },
   define: { __COMETBOT_VERSION__: JSON.stringify(version) },

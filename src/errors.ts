@@ -2,8 +2,17 @@
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
 
+/**
+ * Marks cometbot's errors. Each command runs from its own bundle with its own copy of these classes,
+ * so main.ts recognises them by this mark, never by instanceof.
+ */
+const CLI_ERROR = Symbol.for('cometbot.CliError');
+
 export class CliError extends Error {
+  readonly [CLI_ERROR] = true;
   readonly exitCode: number = EXIT.failure;
+  /** Set when the command already reported the failure (a test report): print nothing more. */
+  readonly reported: boolean = false;
   /** The next step the user should take, printed as `hint:` under the error line. */
   readonly hint?: string;
   constructor(message: string, hint?: string, options?: { cause?: unknown }) {
@@ -40,6 +49,7 @@ export class ApiError extends CliError {
 
 /** The command already reported why it failed (a test report): exit with the code, print nothing more. */
 export class ReportedFailure extends CliError {
+  override readonly reported = true;
   constructor(override readonly exitCode: number) {
     super('reported');
   }
@@ -51,6 +61,7 @@ export class NetworkError extends CliError {}
 /** Config file unreadable, corrupt or unwritable. */
 export class ConfigError extends CliError {}
 
+/** True for any cometbot error, from whichever bundle it was thrown. */
 export function isCliError(e: unknown): e is CliError {
-  return e instanceof CliError;
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[CLI_ERROR] === true;
 }

@@ -1,17 +1,11 @@
 // The commander program and the ONE place where errors become exit codes and stderr lines.
 import { Command, CommanderError, Help } from 'commander';
 import type { Deps } from './deps.js';
-import { CliError, EXIT, ReportedFailure } from './errors.js';
+import { EXIT, isCliError } from './errors.js';
 import { readEnv } from './env.js';
 import { version } from './version.js';
-import { registerInit } from './commands/init.js';
-import { registerSay } from './commands/say.js';
-import { registerListen } from './commands/listen.js';
-import { registerCaptures } from './commands/captures.js';
-import { registerEmulate } from './commands/emulate.js';
-import { registerDemo } from './commands/demo.js';
-import { registerTest } from './commands/test.js';
 import { SUMMARY, USAGE_TERM } from './commands/summaries.js';
+import { registerTest } from './commands/test.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -28,7 +22,7 @@ Environment:
   COMETBOT_PROFILE       profile to use when --profile is not given
   NO_COLOR               disable colour;  COMETBOT_DEBUG=1 prints stack traces`;
 
-export function buildProgram(deps: Deps, argv: readonly string[] = []): Command {
+export async function buildProgram(deps: Deps, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('cometbot')
     .description('Build a CometChat custom bot: create it, receive and capture its callbacks, reply, test offline.')
     .version(version(), '-v, --version', 'print the version')
@@ -57,22 +51,25 @@ ${EXIT_CODES_HELP}`,
 
   // Only the command being run is built in full; the others are listed by name and summary.
   const wanted = invokedCommand(argv);
-  for (const [name, register] of COMMANDS) {
-    if (wanted === 'all' || wanted === name) inheritBehaviour(register(program, deps), deps);
+  // Commands are loaded lazily too: start-up evaluates only the one being run.
+  for (const [name, load] of COMMANDS) {
+    if (wanted === 'all' || wanted === name) inheritBehaviour((await load())(program, deps), deps);
     else program.command(name).description(SUMMARY[name]);
   }
   return program;
 }
 
-const COMMANDS = [
-  ['init', registerInit],
-  ['say', registerSay],
-  ['listen', registerListen],
-  ['captures', registerCaptures],
-  ['emulate', registerEmulate],
-  ['demo', registerDemo],
-  ['test', registerTest],
-] as const satisfies readonly (readonly [keyof typeof SUMMARY, (program: Command, deps: Deps) => Command])[];
+type Register = (program: Command, deps: Deps) => Command;
+const COMMANDS: readonly (readonly [keyof typeof SUMMARY, () => Promise<Register>])[] = [
+  ['init', async () => (await import('./commands/init.js')).registerInit],
+  ['say', async () => (await import('./commands/say.js')).registerSay],
+  ['listen', async () => (await import('./commands/listen.js')).registerListen],
+  ['captures', async () => (await import('./commands/captures.js')).registerCaptures],
+  ['emulate', async () => (await import('./commands/emulate.js')).registerEmulate],
+  ['demo', async () => (await import('./commands/demo.js')).registerDemo],
+  // test's flags and help are in this bundle (its run is not): `cometbot test --help` loads nothing more.
+  ['test', async () => registerTest],
+];
 
 /** The command named on the command line; 'all' when that cannot be told cheaply (help, typos). */
 export function invokedCommand(argv: readonly string[]): string | 'all' | 'none' {
@@ -96,7 +93,7 @@ function inheritBehaviour(cmd: Command, deps: Deps): void {
 }
 
 export async function main(argv: string[], deps: Deps): Promise<number> {
-  const program = buildProgram(deps, argv);
+  const program = await buildProgram(deps, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
@@ -114,8 +111,8 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
     deps.stderr.write('hint: run cometbot --help (or cometbot <command> --help) for usage\n');
     return EXIT.usage;
   }
-  if (e instanceof ReportedFailure) return e.exitCode;
-  if (e instanceof CliError) {
+  if (isCliError(e) && e.reported) return e.exitCode;
+  if (isCliError(e)) {
     deps.stderr.write(`error: ${e.message}\n`);
     if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);
     if (debug && e.stack) deps.stderr.write(`${e.stack}\n`);
@@ -130,7 +127,10 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
 export function createDeps(): Deps {
   return {
     env: process.env,
-    stdin: process.stdin,
+    // A getter: creating process.stdin opens a stream, which --version and --help never need.
+    get stdin() {
+      return process.stdin;
+    },
     // Node queues writes to a pipe that is not being read (measured); listen bounds that queue itself.
     stdout: process.stdout,
     stderr: process.stderr,

@@ -9,16 +9,8 @@ import { readEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import { version } from '../version.js';
 
-export interface GlobalOptions {
-  profile: string;
-  json: boolean;
-  color: boolean;
-}
-
-export function globalOptions(cmd: Command, deps: Pick<Deps, 'env'>): GlobalOptions {
-  const o = cmd.optsWithGlobals() as { profile?: string; json?: boolean; color?: boolean };
-  return { profile: o.profile ?? readEnv(deps.env).profile ?? DEFAULT_PROFILE, json: Boolean(o.json), color: o.color !== false };
-}
+export { globalOptions, type GlobalOptions } from './global-options.js';
+import type { GlobalOptions } from './global-options.js';
 
 export async function createOutput(deps: Deps, g: GlobalOptions): Promise<Output> {
   const [{ Output }, { loadChalk }] = await Promise.all([import('../adapters/output.js'), import('../adapters/colors.js')]);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
+import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Delivery } from '../emulator/state.js';
@@ -21,8 +22,7 @@ export interface EmulateFlags {
   retryDelays?: string;
 }
 
-export const DEFAULT_EMULATOR_PORT = 4747;
-export const DEFAULT_EMULATOR_KEY = 'emulator-key';
+export { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT };
 
 export function registerEmulate(program: Command, deps: Deps): Command {
   return program

@@ -94,3 +94,23 @@ describe('invokedCommand (only the command being run is built)', async () => {
     expect(invokedCommand(['initt'])).toBe('all');
   });
 });
+
+describe('errors are recognised across bundles', async () => {
+  const { CliError, UsageError, ReportedFailure, isCliError } = await import('../../src/errors.js');
+  const { report } = await import('../../src/main.js');
+  it('by their mark, not by instanceof: a copy of the class from another bundle is still a usage error', () => {
+    const copy = Object.assign(new Error('bad flag'), { [Symbol.for('cometbot.CliError')]: true, exitCode: 2, hint: 'pass --x', reported: false });
+    expect(isCliError(copy)).toBe(true);
+    expect(isCliError(new Error('x'))).toBe(false);
+    expect(isCliError(new UsageError('u'))).toBe(true);
+    const lines: string[] = [];
+    const code = report(copy, { stderr: { write: (s: string) => lines.push(s) } as never, env: {} });
+    expect([code, lines.join('')]).toEqual([2, 'error: bad flag\nhint: pass --x\n']);
+  });
+  it('a failure the command already reported prints nothing more', () => {
+    const lines: string[] = [];
+    expect(report(new ReportedFailure(1), { stderr: { write: (s: string) => lines.push(s) } as never, env: {} })).toBe(1);
+    expect(lines).toEqual([]);
+    expect(new CliError('x').exitCode).toBe(1);
+  });
+});

@@ -1,0 +1,188 @@
+// `cometbot test`, the run: check flags and files, start the test run, render its events.
+import type { Deps } from '../deps.js';
+import type { Output } from '../adapters/output.js';
+import type { Credentials } from '../core/basic-auth.js';
+import type { ConvoFile } from '../core/convo/model.js';
+import type { Reporter, ReporterName } from '../testing/reporters/reporter.js';
+import type { RunSummary } from '../testing/results.js';
+import type { TestFlags } from './test.js';
+import { CliError, EXIT, ReportedFailure, UsageError } from '../errors.js';
+import { parseDuration } from '../core/duration.js';
+import { parsePort, validateUrl } from '../core/validate.js';
+import { readEnv } from '../env.js';
+import { createOutput, openConfig, type GlobalOptions } from './context.js';
+import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
+
+interface ReporterTarget {
+  name: ReporterName;
+  file?: string;
+}
+
+export function parseReporters(values: string[]): ReporterTarget[] {
+  const targets = (values.length ? values : ['pretty']).map((value) => {
+    const at = value.indexOf('=');
+    const name = (at < 0 ? value : value.slice(0, at)).trim();
+    const file = at < 0 ? undefined : value.slice(at + 1).trim();
+    if (!['pretty', 'junit', 'tap', 'json'].includes(name)) throw new UsageError(`unknown reporter "${name}"`, 'use pretty, junit, tap or json, e.g. --reporter junit=report.xml');
+    if (file === '') throw new UsageError(`--reporter ${name}= needs a file name`, `e.g. --reporter ${name}=report.${name === 'junit' ? 'xml' : name}`);
+    return { name: name as ReporterName, ...(file ? { file } : {}) };
+  });
+  const toStdout = targets.filter((t) => !t.file).length;
+  if (toStdout > 1) throw new UsageError('only one reporter can write to stdout', 'send the others to files: --reporter junit=report.xml');
+  // Reports written to files (CI) still leave the readable report in the log.
+  return toStdout === 0 ? [{ name: 'pretty' }, ...targets] : targets;
+}
+
+function durationFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`invalid ${flag} "${value}"`, `write a duration: ${flag} 250ms, 2s or 1.5s`);
+  return ms;
+}
+
+export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions): Promise<RunSummary> {
+  // Every local check first: flags, files, the bot's URL. Nothing starts before they pass.
+  const reporters = parseReporters(flags.reporter?.length ? flags.reporter : g.json ? ['json'] : []);
+  const within = durationFlag(flags.within, '--within');
+  const ackWithin = durationFlag(flags.ackWithin, '--ack-within');
+  if (!flags.botUrl) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot: --bot-url http://localhost:3000/');
+  const botUrl = validateUrl(flags.botUrl, '--bot-url');
+  const apiPort = parsePort(flags.apiPort ?? String(DEFAULT_EMULATOR_PORT), '--api-port');
+  const out = await createOutput(deps, g);
+  const cwd = process.cwd();
+  const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
+  // --within / --ack-within replace the built-in defaults; what a file, case or step sets still wins.
+  let files = loadConvoFiles(discoverConvoFiles(paths, cwd), cwd, (line) => deps.stderr.write(`${line}\n`), { within, ackWithin });
+  if (flags.grep !== undefined) {
+    files = selectCases(files, flags.grep);
+    if (files.length === 0) throw new UsageError(`no case matches --grep "${flags.grep}"`, 'grep matches a case’s suite or name, ignoring case');
+  }
+  const credentials = await callbackCredentials(deps, out, g);
+  const app = emulatedApp(files, deps);
+
+  const { TestRun } = await import('../testing/run.js');
+  const run = new TestRun({ files, botUrl: botUrl.href, apiPort, credentials, app, failFast: flags.failFast });
+  const sinks = await openReporters(reporters, deps, out, Boolean(flags.verbose));
+  run.on('case', (r) => sinks.reporters.forEach((rep) => rep.case(r)));
+  run.on('file-end', (s) => sinks.reporters.forEach((rep) => rep.fileEnd(s)));
+  run.on('end', (s) => sinks.reporters.forEach((rep) => rep.end(s)));
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    run.interrupt();
+  };
+  deps.signals.on('SIGINT', onSignal);
+  deps.signals.on('SIGTERM', onSignal);
+  try {
+    try {
+      const { apiUrl } = await run.start();
+      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(`emulator ${apiUrl} · bot ${botUrl.href}`));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(
+        code === 'EADDRINUSE' ? `--api-port ${apiPort} is already in use (is cometbot emulate running?)` : `cannot start the emulator on port ${apiPort} (${code ?? (e as Error).message})`,
+        'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints',
+      );
+    }
+    await assertReachable(botUrl);
+    const summary = await run.run();
+    await sinks.flush();
+    if (interrupted) throw new ReportedFailure(EXIT.cancelled);
+    if (summary.failed > 0) throw new ReportedFailure(EXIT.failure);
+    return summary;
+  } finally {
+    deps.signals.off('SIGINT', onSignal);
+    deps.signals.off('SIGTERM', onSignal);
+    await run.close();
+  }
+}
+
+function selectCases(files: ConvoFile[], grep: string): ConvoFile[] {
+  const needle = grep.toLowerCase();
+  return files
+    .map((f) => ({ ...f, tests: f.tests.filter((c) => `${f.name} ${c.name}`.toLowerCase().includes(needle)) }))
+    .filter((f) => f.tests.length > 0);
+}
+
+/** With --bot-url: env COMETCHAT_CALLBACK_USERNAME/PASSWORD, else the profile's callback credentials, else none. */
+async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): Promise<Credentials | null> {
+  const env = readEnv(deps.env);
+  if (env.callbackUsername && env.callbackPassword) return { username: env.callbackUsername, password: env.callbackPassword };
+  if (env.callbackUsername || env.callbackPassword) throw new UsageError('set both COMETCHAT_CALLBACK_USERNAME and COMETCHAT_CALLBACK_PASSWORD, or neither');
+  const config = (await openConfig(deps, out)).load();
+  const profile = Object.hasOwn(config.profiles, g.profile) ? config.profiles[g.profile] : undefined;
+  return profile?.callback ?? null;
+}
+
+/** The app the emulator plays: the files' app, else the environment, else the emulator's defaults. */
+function emulatedApp(files: ConvoFile[], deps: Deps): { appId: string; region: string; apiKey: string; anyApiKey: boolean } {
+  const env = readEnv(deps.env);
+  const app = files.find((f) => f.app)?.app;
+  const apiKey = app?.apiKey ?? env.apiKey;
+  return { appId: app?.id ?? env.appId ?? 'emulator', region: app?.region ?? env.region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined };
+}
+
+async function openReporters(targets: ReporterTarget[], deps: Deps, out: Output, verbose: boolean): Promise<{ reporters: Reporter[]; flush: () => Promise<void> }> {
+  const reporters: Reporter[] = [];
+  const files: { file: string; chunks: string[] }[] = [];
+  for (const t of targets) {
+    const chunks: string[] = [];
+    const write = t.file ? (s: string) => void chunks.push(s) : (s: string) => void deps.stdout.write(s);
+    if (t.file) files.push({ file: t.file, chunks });
+    reporters.push(await createReporter(t.name, write, t.file ? undefined : out, verbose));
+  }
+  return {
+    reporters,
+    flush: async () => {
+      const { writeFileSync, mkdirSync } = await import('node:fs');
+      const { dirname } = await import('node:path');
+      for (const f of files) {
+        try {
+          mkdirSync(dirname(f.file), { recursive: true });
+          writeFileSync(f.file, f.chunks.join(''));
+        } catch (e) {
+          throw new CliError(`cannot write the report ${f.file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'pass a path in a folder you can write to');
+        }
+      }
+    },
+  };
+}
+
+async function createReporter(name: ReporterName, write: (s: string) => void, out: Output | undefined, verbose: boolean): Promise<Reporter> {
+  switch (name) {
+    case 'junit':
+      return new (await import('../testing/reporters/junit.js')).JUnitReporter(write);
+    case 'tap':
+      return new (await import('../testing/reporters/tap.js')).TapReporter(write);
+    case 'json':
+      return new (await import('../testing/reporters/json.js')).JsonReporter(write);
+    default: {
+      const { PrettyReporter } = await import('../testing/reporters/pretty.js');
+      const { createColors, loadChalk } = await import('../adapters/colors.js');
+      return new PrettyReporter(write, out ? out.c : createColors(false, await loadChalk()), verbose);
+    }
+  }
+}
+
+/** The bot must accept connections before the first case: say so at once rather than fail every case. */
+async function assertReachable(url: URL): Promise<void> {
+  const { connect } = await import('node:net');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const error = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      resolve('no answer within 2 s');
+    });
+    socket.once('connect', () => {
+      socket.end();
+      resolve(undefined);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+  if (error) {
+    throw new CliError(`cannot reach the bot at ${url.href} (${error})`, `start your bot first (with COMETCHAT_API_URL pointing at this run's emulator), or check --bot-url`);
+  }
+}
