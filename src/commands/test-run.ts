@@ -11,6 +11,7 @@ import { parseDuration } from '../core/duration.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { readEnv } from '../env.js';
 import { createOutput, openConfig, type GlobalOptions } from './context.js';
+import { safeLine } from '../core/terminal-text.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 
 interface ReporterTarget {
@@ -40,14 +41,19 @@ function durationFlag(value: string | undefined, flag: string): number | undefin
   return ms;
 }
 
-export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions): Promise<RunSummary> {
+export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions, command: string[] = []): Promise<RunSummary> {
   // Every local check first: flags, files, the bot's URL. Nothing starts before they pass.
   const reporters = parseReporters(flags.reporter?.length ? flags.reporter : g.json ? ['json'] : []);
   const within = durationFlag(flags.within, '--within');
   const ackWithin = durationFlag(flags.ackWithin, '--ack-within');
-  if (!flags.botUrl) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot: --bot-url http://localhost:3000/');
-  const botUrl = validateUrl(flags.botUrl, '--bot-url');
-  const apiPort = parsePort(flags.apiPort ?? String(DEFAULT_EMULATOR_PORT), '--api-port');
+  const startTimeout = durationFlag(flags.startTimeout, '--start-timeout') ?? 15_000;
+  const startsBot = command.length > 0;
+  if (!flags.botUrl && !startsBot) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
+  if (flags.botPath !== undefined && !startsBot) throw new UsageError('--bot-path is for a bot cometbot starts (-- COMMAND)', 'with --bot-url, put the path in the URL');
+  const botPort = startsBot && !flags.botUrl ? await freePort() : undefined;
+  const botUrl = flags.botUrl ? validateUrl(flags.botUrl, '--bot-url') : new URL(`http://127.0.0.1:${botPort}${normalisePath(flags.botPath)}`);
+  if (startsBot && !['127.0.0.1', 'localhost', '[::1]'].includes(botUrl.hostname)) throw new UsageError(`--bot-url ${botUrl.href} is not on this machine`, 'a bot cometbot starts listens on 127.0.0.1: --bot-url http://127.0.0.1:3000/');
+  const apiPort = parsePort(flags.apiPort ?? (startsBot ? '0' : String(DEFAULT_EMULATOR_PORT)), '--api-port');
   const out = await createOutput(deps, g);
   const cwd = process.cwd();
   const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
@@ -57,35 +63,57 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     files = selectCases(files, flags.grep);
     if (files.length === 0) throw new UsageError(`no case matches --grep "${flags.grep}"`, 'grep matches a case’s suite or name, ignoring case');
   }
-  const credentials = await callbackCredentials(deps, out, g);
-  const app = emulatedApp(files, deps);
+  const credentials = startsBot ? generatedCredentials(deps) : await callbackCredentials(deps, out, g);
+  const app = emulatedApp(files, deps, flags);
 
   const { TestRun } = await import('../testing/run.js');
-  const run = new TestRun({ files, botUrl: botUrl.href, apiPort, credentials, app, failFast: flags.failFast });
+  const run = new TestRun({
+    files,
+    botUrl: botUrl.href,
+    apiPort,
+    credentials,
+    app,
+    strictAppId: app.named,
+    botUid: files[0]!.bot,
+    failFast: flags.failFast,
+    ...(startsBot
+      ? {
+          bot: {
+            command: command[0]!,
+            args: command.slice(1),
+            env: { ...deps.env },
+            port: Number(botUrl.port),
+            startTimeoutMs: startTimeout,
+            ...(flags.verbose ? { onOutput: (line: string) => deps.stderr.write(`${out.ce.dim('bot │')} ${safeLine(line)}\n`) } : {}),
+          },
+        }
+      : {}),
+  });
   const sinks = await openReporters(reporters, deps, out, Boolean(flags.verbose));
   run.on('case', (r) => sinks.reporters.forEach((rep) => rep.case(r)));
   run.on('file-end', (s) => sinks.reporters.forEach((rep) => rep.fileEnd(s)));
   run.on('end', (s) => sinks.reporters.forEach((rep) => rep.end(s)));
 
   let interrupted = false;
+  let running = false;
   const onSignal = () => {
     interrupted = true;
     run.interrupt();
+    // Still starting (the bot not listening yet): stop everything now.
+    if (!running) void run.close();
   };
   deps.signals.on('SIGINT', onSignal);
   deps.signals.on('SIGTERM', onSignal);
   try {
     try {
       const { apiUrl } = await run.start();
-      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(`emulator ${apiUrl} · bot ${botUrl.href}`));
+      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(`emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(
-        code === 'EADDRINUSE' ? `--api-port ${apiPort} is already in use (is cometbot emulate running?)` : `cannot start the emulator on port ${apiPort} (${code ?? (e as Error).message})`,
-        'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints',
-      );
+      if (interrupted) throw new ReportedFailure(EXIT.cancelled);
+      throw startError(e, apiPort, deps);
     }
-    await assertReachable(botUrl);
+    if (!startsBot) await assertReachable(botUrl);
+    running = true;
     const summary = await run.run();
     await sinks.flush();
     if (interrupted) throw new ReportedFailure(EXIT.cancelled);
@@ -96,6 +124,37 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     deps.signals.off('SIGTERM', onSignal);
     await run.close();
   }
+}
+
+function startError(e: unknown, apiPort: number, deps: Deps): CliError {
+  const err = e as NodeJS.ErrnoException & { output?: string[] };
+  if (Array.isArray(err.output)) {
+    // The bot did not start: its last words say why.
+    if (err.output.length) deps.stderr.write(`${err.output.map((l) => `bot │ ${safeLine(l)}`).join('\n')}\n`);
+    return new CliError(err.message, 'run the command by itself to see why; it must listen on $PORT (or the --bot-url port)');
+  }
+  if (err.code === 'EADDRINUSE') return new CliError(`--api-port ${apiPort} is already in use (is cometbot emulate running?)`, 'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints');
+  return new CliError(`cannot start the test run (${err.code ?? err.message})`, 'run again with COMETBOT_DEBUG=1 for details');
+}
+
+function normalisePath(path: string | undefined): string {
+  if (!path) return '/';
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A bot cometbot starts is told its callback credentials: new ones for each run. */
+function generatedCredentials(deps: Deps): Credentials {
+  const alphanumeric = (n: number) => Array.from(deps.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('');
+  return { username: `cometbot${alphanumeric(6)}`, password: alphanumeric(32) };
 }
 
 function selectCases(files: ConvoFile[], grep: string): ConvoFile[] {
@@ -115,12 +174,15 @@ async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): P
   return profile?.callback ?? null;
 }
 
-/** The app the emulator plays: the files' app, else the environment, else the emulator's defaults. */
-function emulatedApp(files: ConvoFile[], deps: Deps): { appId: string; region: string; apiKey: string; anyApiKey: boolean } {
+/** The app the emulator plays: the files' app, the flags, the environment, else the emulator's defaults. */
+function emulatedApp(files: ConvoFile[], deps: Deps, flags: TestFlags): { appId: string; region: string; apiKey: string; anyApiKey: boolean; named: boolean } {
   const env = readEnv(deps.env);
   const app = files.find((f) => f.app)?.app;
-  const apiKey = app?.apiKey ?? env.apiKey;
-  return { appId: app?.id ?? env.appId ?? 'emulator', region: app?.region ?? env.region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined };
+  const appId = app?.id ?? flags.appId ?? env.appId;
+  const region = app?.region ?? flags.region ?? env.region;
+  if (region !== undefined && !['us', 'eu', 'in'].includes(region.toLowerCase())) throw new UsageError(`invalid region "${region}": expected us, eu or in`);
+  const apiKey = app?.apiKey ?? flags.apiKey ?? env.apiKey;
+  return { appId: appId ?? 'emulator', region: region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined, named: appId !== undefined };
 }
 
 async function openReporters(targets: ReporterTarget[], deps: Deps, out: Output, verbose: boolean): Promise<{ reporters: Reporter[]; flush: () => Promise<void> }> {

@@ -16,6 +16,11 @@ export interface TestFlags {
   within?: string;
   ackWithin?: string;
   verbose?: boolean;
+  botPath?: string;
+  startTimeout?: string;
+  appId?: string;
+  region?: string;
+  apiKey?: string;
 }
 
 export function registerTest(program: Command, deps: Deps): Command {
@@ -23,8 +28,14 @@ export function registerTest(program: Command, deps: Deps): Command {
     .command('test')
     .description(SUMMARY.test)
     .argument('[paths...]', 'conversation files (*.convo.yaml, *.convo.yml, *.convo.json) or folders holding them (default: the current folder)')
-    .option('--bot-url <url>', 'the webhook URL of your running bot')
-    .option('--api-port <n>', `port of the emulator your bot replies to (default ${DEFAULT_EMULATOR_PORT}; 0 = any free port)`)
+    .usage('[options] [paths...] [-- COMMAND [ARG...]]')
+    .option('--bot-url <url>', 'the webhook URL of your running bot (with -- COMMAND: where the started bot listens)')
+    .option('--api-port <n>', `port of the emulator your bot replies to (default ${DEFAULT_EMULATOR_PORT} with --bot-url, a free port with -- COMMAND)`)
+    .option('--bot-path <path>', 'with -- COMMAND: the webhook path on the bot (default /)')
+    .option('--start-timeout <duration>', 'with -- COMMAND: how long the bot may take to listen on $PORT (default 15s)')
+    .option('--app-id <id>', 'the app the emulator plays (default: the file\'s app, env COMETCHAT_APP_ID, else "emulator")')
+    .option('--region <region>', 'its region (env COMETCHAT_REGION, default us)')
+    .option('--api-key <key>', 'the REST API key the bot must send (env COMETCHAT_API_KEY; default: any key)')
     .option('--reporter <name[=file]>', 'pretty (default), junit, tap or json; =FILE writes to a file; repeatable', collect, [])
     .option('--grep <text>', 'run only cases whose suite or name contains this text')
     .option('--fail-fast', 'stop at the first failing case')
@@ -35,6 +46,8 @@ export function registerTest(program: Command, deps: Deps): Command {
       'after',
       `
 Examples:
+  $ cometbot test -- node bot.js                   # cometbot starts the bot, unchanged
+  $ cometbot test tests/ -- python3 bot.py
   $ cometbot test --bot-url http://localhost:3000/
   $ cometbot test tests/ --bot-url http://localhost:3000/webhook --reporter junit=report.xml
   $ cometbot test greet.convo.yaml --bot-url http://localhost:3000/ --grep "group" --verbose
@@ -47,14 +60,27 @@ A conversation file (hello.convo.yaml):
         - user: hello
         - bot: { contains: Hello }
 
-Start your bot with COMETCHAT_API_URL=http://127.0.0.1:${DEFAULT_EMULATOR_PORT}/v3 (any API key) so its
-replies reach the emulator this run starts. Exit codes: 0 all passed, 1 a case failed or the bot
+With -- COMMAND, cometbot starts the bot with PORT, COMETCHAT_APP_ID, COMETCHAT_REGION, COMETCHAT_API_KEY,
+COMETCHAT_API_URL, COMETCHAT_BOT_UID and the callback credentials in its environment, routes its calls
+to *.cometchat.io to the emulator (Node: a preload; anything else: HTTPS_PROXY and a CA made for this
+run), and stops its whole process group at the end. With --bot-url, start your bot yourself with
+COMETCHAT_API_URL=http://127.0.0.1:${DEFAULT_EMULATOR_PORT}/v3 (any API key). Exit codes: 0 all passed, 1 a case failed or the bot
 could not be reached, 2 a usage error or an invalid file (nothing was run), 130 interrupted.`,
     )
-    .action(async (paths: string[], raw: TestFlags, cmd: Command) => {
+    .action(async (operands: string[], raw: TestFlags, cmd: Command) => {
+      // commander keeps the command line it parsed in rawArgs (not in its typings): where `--` was.
+      const { paths, command } = splitCommand(operands, (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []);
       const { runTest } = await import('./test-run.js');
-      await runTest(paths, raw, deps, globalOptions(cmd, deps));
+      await runTest(paths, raw, deps, globalOptions(cmd, deps), command);
     });
+}
+
+/** Operands after `--` are the bot's command line; commander hands them over mixed with the paths. */
+export function splitCommand(operands: string[], rawArgs: readonly string[]): { paths: string[]; command: string[] } {
+  const dashes = rawArgs.indexOf('--');
+  if (dashes < 0) return { paths: operands, command: [] };
+  const count = rawArgs.length - dashes - 1;
+  return { paths: operands.slice(0, operands.length - count), command: operands.slice(operands.length - count) };
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -14,6 +14,8 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** Accept any non-empty apikey (a test run where nothing names the key the bot uses). */
   anyApiKey?: boolean;
+  /** Refuse calls to CometChat's hosts for another app id (when the app id was named, not defaulted). */
+  strictAppId?: boolean;
   retryDelaysMs?: number[];
   callbackTimeoutMs?: number;
   faults?: Fault[];
@@ -46,6 +48,8 @@ export interface OutboxEntry {
   callbackId?: number;
   /** The message the call created, if any. */
   messageId?: string;
+  /** The CometChat host the bot called (its call was routed here), e.g. myapp.api-eu.cometchat.io. */
+  host?: string;
   /** The refusal was asked for by a fault (a test's fault step): expected, not a bot error. */
   injected?: boolean;
   /** Something CometChat might accept but a bot should not do (a bot messaging itself). */
@@ -123,6 +127,8 @@ interface Request {
   note: CallNote;
 }
 interface CallNote {
+  /** The CometChat host the bot called, when the call was routed here from it. */
+  host?: string;
   callbackId?: number;
   messageId?: string;
   warning?: string;
@@ -252,7 +258,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         api = true;
         if (!url.pathname.startsWith('/v3/')) fail(404, 'ERR_ROUTE_NOT_FOUND', `The route ${url.pathname} does not exist. The base URL ends in /v3.`);
         const path = url.pathname.slice(3);
-        this.checkApiKey(req);
+        this.checkApp(req, note);
         const fault = this.state.takeFault(method, path);
         if (fault) {
           injected = true;
@@ -285,6 +291,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         status,
         ...(errorCode ? { errorCode } : {}),
         ms: Math.round(performance.now() - started),
+        ...(note.host ? { host: note.host } : {}),
         ...(note.callbackId !== undefined ? { callbackId: note.callbackId } : {}),
         ...(note.messageId ? { messageId: note.messageId } : {}),
         ...(injected ? { injected } : {}),
@@ -298,8 +305,21 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     res.end(text);
   }
 
-  private checkApiKey(req: IncomingMessage): void {
-    const key = req.headers.apikey;
+  /**
+   * CometChat's checks, for calls to the base URL (COMETCHAT_API_URL) and for calls a bot made to
+   * CometChat's own hosts (routed here, the host in x-forwarded-host): the documented
+   * {appId}.api-{region}.cometchat.io with `apikey`, or the older api-{region}.cometchat.io with
+   * `appId` and `apiKey` headers. Header names and the region are case-insensitive, as HTTP has them.
+   */
+  private checkApp(req: IncomingMessage, note: CallNote): void {
+    const forwarded = headerText(req.headers['x-forwarded-host']);
+    if (forwarded) {
+      note.host = forwarded;
+      const host = parseCometChatHost(forwarded) ?? fail(404, 'ERR_ROUTE_NOT_FOUND', `${forwarded} is not a CometChat API host (expected {appId}.api-{region}.cometchat.io).`);
+      const appId = host.appId ?? headerText(req.headers.appid) ?? fail(401, 'AUTH_ERR_EMPTY_APPID', 'The appId header is empty: with the api-{region}.cometchat.io URL, send appId and apiKey headers.');
+      if (this.opts.strictAppId && appId.toLowerCase() !== this.appId.toLowerCase()) fail(401, 'AUTH_ERR_APIKEY_NOT_FOUND', `The app ${appId} does not exist here: this run emulates the app ${this.appId}.`);
+    }
+    const key = headerText(req.headers.apikey);
     if (!key) fail(401, 'AUTH_ERR_EMPTY_APIKEY', 'The apikey header is missing.');
     if (key !== this.apiKey && !this.opts.anyApiKey) fail(401, 'AUTH_ERR_APIKEY_NOT_FOUND', 'The provided API key does not exist for this app.');
   }
@@ -636,6 +656,17 @@ function requiredString(body: Record<string, unknown>, field: string): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** {appId}.api-{region}.cometchat.io or api-{region}.cometchat.io, in any case. */
+export function parseCometChatHost(host: string): { appId?: string; region: string } | undefined {
+  const m = /^(?:([a-z0-9-]+)\.)?api-([a-z]+)\.cometchat\.io\.?$/i.exec(host.trim().replace(/:\d+$/, ''));
+  return m ? { ...(m[1] ? { appId: m[1] } : {}), region: m[2]!.toLowerCase() } : undefined;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && v.trim() ? v.trim() : undefined;
 }
 
 function redactHeaders(headers: IncomingMessage['headers']): Record<string, string> {

@@ -283,9 +283,9 @@ class CaseRun {
       this.say(`  ${e.method} ${e.path} → ${e.status} ${e.errorCode ?? ''} (injected fault)`);
       return;
     }
-    const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}) };
+    const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}), ...(e.host ? { host: e.host } : {}) };
     this.result.refused.push(refused);
-    this.say(`  ${e.method} ${e.path} → ${e.status} ${e.errorCode ?? ''} (refused)`);
+    this.say(`  ${e.method} ${e.host ? `https://${e.host}` : ''}${e.path} → ${e.status} ${e.errorCode ?? ''} (refused)`);
   }
 
   /** The checks every case gets at its end: refused REST calls, a bot messaging itself, unmatched replies. */

@@ -6,7 +6,23 @@ import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
 import { percentiles } from '../core/stats.js';
 import { isInterrupted, runCase } from './case-runner.js';
+import type { Routing } from '../bot-process/routing.js';
+import type { BotProcess } from '../bot-process/bot-process.js';
 import type { CaseResult, FileSummary, RunSummary } from './results.js';
+
+/** The bot as a process cometbot starts (`cometbot test -- COMMAND`). */
+export interface BotCommand {
+  command: string;
+  args: string[];
+  /** The environment it inherits; the run adds PORT, COMETCHAT_* and the routing variables. */
+  env: Record<string, string | undefined>;
+  port: number;
+  startTimeoutMs: number;
+  /** The OS temp folder for the run's private folder (CA certificate and bundle). */
+  tmp?: string;
+  /** Every line the bot prints (--verbose shows them). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
 
 export interface TestRunOptions {
   files: ConvoFile[];
@@ -17,8 +33,12 @@ export interface TestRunOptions {
   credentials: Credentials | null;
   app: { appId: string; region: string; apiKey: string; anyApiKey: boolean };
   failFast?: boolean;
-  /** The last lines of the bot process's output, attached to failures. */
-  botOutput?: () => string[];
+  /** Start the bot too, with CometChat's hosts routed to the emulator. */
+  bot?: BotCommand;
+  /** The uid the files name (told to a bot cometbot starts). */
+  botUid?: string;
+  /** The app id was named (file, flag, environment): calls for another app are refused. */
+  strictAppId?: boolean;
 }
 
 export interface TestRunEvents {
@@ -30,6 +50,8 @@ export interface TestRunEvents {
 
 export class TestRun extends EventEmitter<TestRunEvents> {
   private emulator?: Emulator;
+  private routing?: Routing;
+  private botProcess?: BotProcess;
   private readonly abort = new AbortController();
   private closing?: Promise<void>;
 
@@ -37,14 +59,43 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     super();
   }
 
-  /** Starts the emulator; resolves with the REST base URL the bot must use. */
+  /** Starts the emulator (and the bot, when the run starts it); resolves with the REST base URL. */
   async start(): Promise<{ apiUrl: string; emulator: Emulator }> {
     const { Emulator } = await import('../emulator/server.js');
     const { app } = this.opts;
-    const emulator = new Emulator({ port: this.opts.apiPort, appId: app.appId, region: app.region, apiKey: app.apiKey, anyApiKey: app.anyApiKey, retryDelaysMs: [] });
+    const emulator = new Emulator({ port: this.opts.apiPort, appId: app.appId, region: app.region, apiKey: app.apiKey, anyApiKey: app.anyApiKey, strictAppId: this.opts.strictAppId, retryDelaysMs: [] });
     await emulator.start();
     this.emulator = emulator;
+    if (this.opts.bot) await this.startBot(this.opts.bot, emulator);
     return { apiUrl: emulator.baseUrl, emulator };
+  }
+
+  /** The bot, unchanged, with CometChat's hosts routed to the emulator; resolves once its port answers. */
+  private async startBot(bot: BotCommand, emulator: Emulator): Promise<void> {
+    const [{ Routing }, { BotProcess }] = await Promise.all([import('../bot-process/routing.js'), import('../bot-process/bot-process.js')]);
+    this.routing = await Routing.start(new URL(emulator.url), { tmp: bot.tmp, userCaFile: bot.env.SSL_CERT_FILE });
+    const { app, credentials } = this.opts;
+    const env: Record<string, string | undefined> = {
+      ...bot.env,
+      ...this.routing.env(bot.env.NODE_OPTIONS),
+      PORT: String(bot.port),
+      COMETCHAT_APP_ID: app.appId,
+      COMETCHAT_REGION: app.region,
+      COMETCHAT_API_KEY: app.apiKey,
+      COMETCHAT_API_URL: emulator.baseUrl,
+      COMETCHAT_BOT_UID: this.opts.botUid,
+      COMETCHAT_CALLBACK_USERNAME: credentials?.username,
+      COMETCHAT_CALLBACK_PASSWORD: credentials?.password,
+    };
+    this.botProcess = new BotProcess({ command: bot.command, args: bot.args, env });
+    if (bot.onOutput) this.botProcess.on('output', (o) => bot.onOutput!(o.line, o.stream));
+    await this.botProcess.start();
+    await this.botProcess.waitForPort(bot.port, bot.startTimeoutMs);
+  }
+
+  /** The last lines the bot process printed (empty when the run did not start it). */
+  botOutput(n = 20): string[] {
+    return this.botProcess?.tail(n) ?? [];
   }
 
   /** Runs every case; resolves with the summary (also emitted as `end`). */
@@ -72,7 +123,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
           }
           throw e;
         }
-        if (result.status === 'failed' && this.opts.botOutput) result.botOutput = this.opts.botOutput();
+        if (result.status === 'failed' && this.botProcess) result.botOutput = this.botProcess.tail(20);
         results.push(result);
         all.push(result);
         this.emit('case', result);
@@ -96,6 +147,9 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.abort.abort();
+      // The bot first (it may still be talking to the emulator), then its routing, then the emulator.
+      await this.botProcess?.stop();
+      await this.routing?.close();
       await this.emulator?.close();
     })();
     return this.closing;

@@ -57,7 +57,7 @@ export class PrettyReporter implements Reporter {
     for (const line of transcriptLines(r)) w(`  ${safeLine(line)}`);
     if (r.refused.length > 0) {
       w(this.c.dim('REST calls the emulator refused:'));
-      for (const call of r.refused) w(`  ${safeLine(`${call.method} ${call.path} → ${call.status} ${call.errorCode ?? ''}`)}`);
+      for (const call of r.refused) w(`  ${safeLine(`${call.method} ${call.host ? `https://${call.host}` : ''}${call.path} → ${call.status} ${call.errorCode ?? ''}`)}`);
     }
     if (r.botOutput && r.botOutput.length > 0) {
       w(this.c.dim(`bot output (last ${r.botOutput.length} lines):`));

@@ -1,0 +1,155 @@
+// The developer's bot as a child process: started with no shell in its own process group, its output
+// kept (the last lines, for failure reports), its port awaited, and the whole group ended on stop() —
+// SIGTERM, then SIGKILL after a grace period — so nothing it started is left running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
+
+export interface BotProcessOptions {
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd?: string;
+  /** How long stop() waits after SIGTERM before SIGKILL. */
+  killAfterMs?: number;
+  /** Output lines kept for reports. */
+  keepLines?: number;
+}
+
+export interface BotProcessEvents {
+  output: [{ stream: 'stdout' | 'stderr'; line: string }];
+  exit: [{ code: number | null; signal: NodeJS.Signals | null }];
+}
+
+export class BotProcessError extends Error {
+  constructor(
+    message: string,
+    readonly output: string[],
+  ) {
+    super(message);
+  }
+}
+
+export class BotProcess extends EventEmitter<BotProcessEvents> {
+  private child?: ChildProcess;
+  private readonly lines: string[] = [];
+  private exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private stopping?: Promise<void>;
+
+  constructor(private readonly opts: BotProcessOptions) {
+    super();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  /** The last lines the bot printed (stdout and stderr interleaved as they came). */
+  tail(n = 20): string[] {
+    return this.lines.slice(-n);
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.opts.command, this.opts.args, { env: this.opts.env as NodeJS.ProcessEnv, cwd: this.opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      this.child = child;
+      this.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+      void this.exited.then((e) => this.emit('exit', e));
+      for (const stream of ['stdout', 'stderr'] as const) {
+        let partial = '';
+        child[stream]!.setEncoding('utf8');
+        child[stream]!.on('data', (chunk: string) => {
+          const parts = (partial + chunk).split(/\r?\n/);
+          partial = parts.pop()!;
+          for (const line of parts) this.keep(stream, line);
+        });
+        child[stream]!.on('end', () => partial && this.keep(stream, partial));
+      }
+      child.once('spawn', () => resolve());
+      child.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new BotProcessError(e.code === 'ENOENT' ? `cannot start "${this.opts.command}": command not found` : `cannot start "${this.opts.command}" (${e.code ?? e.message})`, [])),
+      );
+    });
+  }
+
+  private keep(stream: 'stdout' | 'stderr', line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > (this.opts.keepLines ?? 500)) this.lines.shift();
+    this.emit('output', { stream, line });
+  }
+
+  /** Resolves once `port` accepts connections; rejects if the bot exits first or time runs out. */
+  async waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    void this.exited?.then((e) => (exitInfo = e));
+    // A port has no "now listening" event outside the process: try to connect, briefly, until it answers.
+    for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
+      if (exitInfo) throw new BotProcessError(`the bot exited (${exitInfo.signal ?? `code ${exitInfo.code}`}) before it listened on port ${port}`, this.tail());
+      if (await canConnect(host, port)) return;
+      if (Date.now() >= deadline) throw new BotProcessError(`the bot did not listen on port ${port} within ${Math.round(timeoutMs / 1000)} s (is it using $PORT?)`, this.tail());
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, delay);
+        void this.exited?.then(() => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
+  }
+
+  /** Ends the bot's whole process group: SIGTERM, then SIGKILL after the grace period. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.end();
+    return this.stopping;
+  }
+
+  private async end(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    const pgid = child.pid;
+    signalGroup(pgid, 'SIGTERM');
+    const graceMs = this.opts.killAfterMs ?? 5_000;
+    const deadline = Date.now() + graceMs;
+    // The leader's exit is an event; the rest of its group has none, so its members are checked briefly.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+    await this.exited;
+    for (let i = 0; i < 40 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,81 @@
+// `cometbot test -- COMMAND`: bots that hard-code CometChat's hosts, run unchanged, in Node and Python.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/deps.js';
+
+const BOTS = fileURLToPath(new URL('../fixtures/bots/', import.meta.url));
+const env = () => ({ HOME: tempHome(), TMPDIR: process.env.TMPDIR });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('cometbot test -- COMMAND (spawned)', () => {
+  const bots: [string, string[], string][] = [
+    ['Node, global fetch, {appId}.api-{region}.cometchat.io', ['node', 'fetch-bot.mjs'], 'fetch: hello'],
+    ['Node, https.request (CommonJS)', ['node', 'https-bot.cjs'], 'https: hello'],
+    ['Node, the older api-EU.cometchat.io with appId and apiKey headers and a stray space', ['node', 'legacy-bot.mjs'], 'legacy: hello'],
+    ['Python, urllib.request only, through the proxy and the run CA', ['python3', 'urllib_bot.py'], 'python: hello'],
+  ];
+  for (const [name, command, reply] of bots) {
+    it(`passes a bot unchanged: ${name}`, async () => {
+      const r = await runCli(['test', 'hello.convo.yaml', '--verbose', '--', ...command], { env: env(), cwd: BOTS });
+      expect(r.stdout).toContain(`wild-bot → alice: ${reply}`);
+      expect(r.stdout).toMatch(/^1 passed, 0 failed/m);
+      expect(r.code).toBe(0);
+    });
+  }
+
+  it('the same bot with a wrong key fails with CometChat’s error and the bot’s output', async () => {
+    const r = await runCli(['test', 'hello.convo.yaml', '--api-key', 'the-right-key', '--', 'node', 'fetch-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('POST https://wildapp.api-eu.cometchat.io/v3/bots/wild-bot/messages → 401 AUTH_ERR_APIKEY_NOT_FOUND (refused)');
+    expect(r.stdout).toMatch(/bot output \(last \d+ lines\):\n\s+fetch bot pid \d+\n\s+sent: 401/);
+  });
+
+  it('a call for another app is refused when the app id is named', async () => {
+    const r = await runCli(['test', 'hello.convo.yaml', '--app-id', 'myapp', '--', 'node', 'fetch-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('401 AUTH_ERR_APIKEY_NOT_FOUND');
+  });
+
+  it('a bot that exits at once: exit 1 with its last lines', async () => {
+    const r = await runCli(['test', 'hello.convo.yaml', '--', 'node', '-e', 'console.log("no config"); process.exit(3)'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bot │ no config');
+    expect(r.stderr).toMatch(/error: the bot exited \(code 3\) before it listened on port \d+/);
+  });
+
+  it('a bot that never listens: exit 1 after --start-timeout; a missing command: exit 1 naming it', async () => {
+    const r = await runCli(['test', 'hello.convo.yaml', '--start-timeout', '300ms', '--', 'node', '-e', 'setInterval(() => {}, 1000)'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: the bot did not listen on port \d+ within 0 s \(is it using \$PORT\?\)/);
+    const missing = await runCli(['test', 'hello.convo.yaml', '--', 'no-such-bot-binary'], { env: env(), cwd: BOTS });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error: cannot start "no-such-bot-binary": command not found');
+  });
+
+  it('SIGTERM mid-run: exit 130, and nothing the bot started survives (not even a child that ignores SIGTERM)', async () => {
+    const child = spawn(process.execPath, [BIN, 'test', 'slow.convo.yaml', '--verbose', '--', 'node', 'family-bot.mjs'], { cwd: BOTS, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env() } });
+    let stderr = '';
+    const pids = await new Promise<number[]>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /pids (\d+) (\d+)/.exec(stderr);
+        if (m && stderr.includes('emulator http')) resolve([Number(m[1]), Number(m[2])]);
+      }),
+    );
+    expect(pids.every(alive)).toBe(true);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(pids.map(alive)).toEqual([false, false]);
+  }, 15_000);
+});
