@@ -108,7 +108,7 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
     }
     this.emit('tunnelled', { host: url.hostname, port: Number(url.port) || 80 });
     const upstream = httpRequest({ hostname: url.hostname, port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers: withoutHopHeaders(req.headers) }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers));
       answer.pipe(res);
     });
     upstream.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end());
@@ -119,7 +119,7 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
     this.emit('routed', { host, method: req.method ?? 'GET', path: req.url ?? '/' });
     const headers = { ...withoutHopHeaders(req.headers), host: this.emulator.host, 'x-forwarded-host': host };
     const upstream = httpRequest({ hostname: this.emulator.hostname, port: this.emulator.port, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers));
       answer.pipe(res);
     });
     upstream.on('error', (e) => (res.headersSent ? res.destroy() : res.writeHead(502, { 'content-type': 'text/plain' }).end(`the emulator did not answer (${(e as NodeJS.ErrnoException).code ?? e.message})\n`)));

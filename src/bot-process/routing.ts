@@ -12,7 +12,8 @@ import { RoutingProxy } from './routing-proxy.js';
 /** Where Debian, Fedora, Alpine and macOS (Homebrew OpenSSL) keep the system's CA bundle. */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/usr/local/etc/openssl/cert.pem'];
 
-export const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+/** The compiled preload (tsc turns preload.cts into preload.cjs); from the sources, the built copy. */
+export const PRELOAD = [new URL('./preload.cjs', import.meta.url), new URL('../../dist/bot-process/preload.cjs', import.meta.url)].map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
 export class Routing {
   private closed = false;

@@ -114,3 +114,12 @@ describe('errors are recognised across bundles', async () => {
     expect(new CliError('x').exitCode).toBe(1);
   });
 });
+
+describe('cometbot test -- COMMAND: splitting the command line', async () => {
+  const { splitCommand } = await import('../../src/commands/test.js');
+  it('takes what follows -- as the bot’s command, the rest as paths', () => {
+    expect(splitCommand(['tests', 'node', 'bot.js'], ['test', 'tests', '--verbose', '--', 'node', 'bot.js'])).toEqual({ paths: ['tests'], command: ['node', 'bot.js'] });
+    expect(splitCommand(['python3', 'bot.py', '--port'], ['--json', 'test', '--', 'python3', 'bot.py', '--port'])).toEqual({ paths: [], command: ['python3', 'bot.py', '--port'] });
+    expect(splitCommand(['a.convo.yaml'], ['test', 'a.convo.yaml', '--bot-url', 'http://x/'])).toEqual({ paths: ['a.convo.yaml'], command: [] });
+  });
+});

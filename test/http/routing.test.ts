@@ -1,0 +1,165 @@
+// The routing of a bot's CometChat calls: the proxy intercepts only *.cometchat.io (with the run CA) and
+// tunnels every other host untouched; the Node preload reroutes https and fetch; the emulator reads
+// the host the bot used.
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { request as httpRequest } from 'node:http';
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+import { Routing, PRELOAD } from '../../src/bot-process/routing.js';
+import { parseCometChatHost } from '../../src/emulator/server.js';
+import { startEmulator } from '../helpers/emulator.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Seen {
+  method?: string;
+  url?: string;
+  headers: IncomingMessage['headers'];
+}
+
+/** A stand-in for the emulator that records what reached it. */
+async function recorder(): Promise<{ url: URL; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, headers: req.headers });
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), seen };
+}
+
+/** A TLS server with its own self-signed certificate: a host the proxy must not touch. */
+async function foreignTlsServer(): Promise<{ port: number; fingerprint: string }> {
+  x509.cryptoProvider.set(webcrypto as never);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '0a', name: 'CN=foreign.test', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3_600_000), keys, signingAlgorithm: alg });
+  const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  const server = createHttpsServer({ key, cert: cert.toString('pem') }, (_req, res) => res.end('foreign'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { port: (server.address() as AddressInfo).port, fingerprint: new x509.X509Certificate(cert.rawData).subject };
+}
+
+/** CONNECT through the proxy, then TLS to `servername`; resolves with the certificate the client saw. */
+function connectThrough(proxy: URL, authority: string, servername: string, ca?: string): Promise<{ cert: PeerCertificate; authorized: boolean; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname: proxy.hostname, port: proxy.port, method: 'CONNECT', path: authority });
+    req.on('connect', (res, socket) => {
+      expect(res.statusCode).toBe(200);
+      const tls = tlsConnect({ socket, servername, rejectUnauthorized: false, ...(ca ? { ca } : {}) }, () => {
+        const cert = tls.getPeerCertificate();
+        const authorized = tls.authorized;
+        tls.write(`GET /v3/users HTTP/1.1\r\nHost: ${servername}\r\napikey: k\r\nConnection: close\r\n\r\n`);
+        let body = '';
+        tls.on('data', (d) => (body += d));
+        tls.on('end', () => resolve({ cert, authorized, body }));
+      });
+      tls.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the routing proxy', () => {
+  it('intercepts *.cometchat.io with a certificate from the run CA and sends the call to the emulator', async () => {
+    const emu = await recorder();
+    const routing = await Routing.start(emu.url);
+    cleanups.push(() => routing.close());
+    const { readFileSync } = await import('node:fs');
+    const ca = readFileSync(routing.caFile, 'utf8');
+    const seen = await connectThrough(routing.proxyUrl, 'myapp.api-eu.cometchat.io:443', 'myapp.api-eu.cometchat.io', ca);
+    expect(seen.authorized).toBe(true);
+    expect(seen.cert.subject.CN).toBe('myapp.api-eu.cometchat.io');
+    expect(seen.cert.issuer.CN).toMatch(/^cometbot test run CA/);
+    expect(seen.body).toContain('{"data":{"ok":true}}');
+    expect(emu.seen).toEqual([expect.objectContaining({ method: 'GET', url: '/v3/users', headers: expect.objectContaining({ 'x-forwarded-host': 'myapp.api-eu.cometchat.io' }) })]);
+  });
+
+  it('tunnels any other host untouched: the client sees that server’s own certificate', async () => {
+    const emu = await recorder();
+    const foreign = await foreignTlsServer();
+    const routing = await Routing.start(emu.url);
+    cleanups.push(() => routing.close());
+    const seen = await connectThrough(routing.proxyUrl, `127.0.0.1:${foreign.port}`, 'foreign.test');
+    expect(seen.cert.subject.CN).toBe('foreign.test');
+    expect(seen.cert.issuer.CN).toBe('foreign.test');
+    expect(seen.body).toContain('foreign');
+    expect(emu.seen).toEqual([]);
+  });
+
+  it('keeps its files in a private folder, with a CA bundle holding the system CAs too, and removes it on close', async () => {
+    const emu = await recorder();
+    const routing = await Routing.start(emu.url);
+    expect(statSync(routing.dir).mode & 0o777).toBe(0o700);
+    const env = routing.env('--max-old-space-size=512');
+    expect(env).toMatchObject({ SSL_CERT_FILE: routing.bundleFile, REQUESTS_CA_BUNDLE: routing.bundleFile, CURL_CA_BUNDLE: routing.bundleFile, NODE_EXTRA_CA_CERTS: routing.caFile, NO_PROXY: 'localhost,127.0.0.1,::1' });
+    expect(env.NODE_OPTIONS).toBe(`--max-old-space-size=512 --require ${PRELOAD}`);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(routing.bundleFile, 'utf8').match(/BEGIN CERTIFICATE/g)!.length).toBeGreaterThan(10);
+    expect(readFileSync(routing.caFile, 'utf8')).not.toContain('PRIVATE KEY');
+    await routing.close();
+    expect(existsSync(routing.dir)).toBe(false);
+  });
+});
+
+describe('the Node preload', () => {
+  const run = (code: string, routeTo: URL): Promise<string> =>
+    new Promise((resolve, reject) =>
+      execFile(process.execPath, ['--require', PRELOAD, '--input-type=module', '-e', code], { env: { PATH: process.env.PATH, COMETBOT_ROUTE_TO: routeTo.origin } }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
+    );
+
+  it('sends fetch and https.request for *.cometchat.io to the emulator, with the original host; other hosts untouched', async () => {
+    const emu = await recorder();
+    const other = await recorder();
+    const out = await run(
+      `
+      import https from 'node:https';
+      const a = await fetch(' https://AppX.api-IN.cometchat.io/v3/bots/b/messages?x=1', { method: 'POST', headers: { apikey: 'k' }, body: '{}' });
+      const b = await new Promise((r) => https.get('https://api-us.cometchat.io/v3/users', { headers: { appId: 'a1' } }, (res) => { res.resume(); r(res.statusCode); }));
+      const c = await fetch('${other.url.origin}/plain');
+      console.log(a.status, b, c.status);`,
+      emu.url,
+    );
+    expect(out.trim()).toBe('200 200 200');
+    expect(emu.seen.map((s) => [s.method, s.url, s.headers['x-forwarded-host']])).toEqual([
+      ['POST', '/v3/bots/b/messages?x=1', 'appx.api-in.cometchat.io'],
+      ['GET', '/v3/users', 'api-us.cometchat.io'],
+    ]);
+    expect(emu.seen[1]!.headers.appid).toBe('a1');
+    expect(other.seen.map((s) => s.url)).toEqual(['/plain']);
+  });
+});
+
+describe('the emulator reads the host a bot called', () => {
+  it('parses both host forms in any case', () => {
+    expect(parseCometChatHost('myApp.api-EU.cometchat.io')).toEqual({ appId: 'myApp', region: 'eu' });
+    expect(parseCometChatHost('api-in.cometchat.io')).toEqual({ region: 'in' });
+    expect(parseCometChatHost('example.com')).toBeUndefined();
+  });
+
+  it('answers the older form only with an appId header, and refuses another app when the app id is named', async () => {
+    const emulator = await startEmulator({ anyApiKey: true, strictAppId: true });
+    cleanups.push(() => emulator.close());
+    const call = (host: string, headers: Record<string, string>) => fetch(`${emulator.baseUrl}/users`, { headers: { 'x-forwarded-host': host, ...headers } }).then(async (r) => [r.status, ((await r.json()) as { error?: { code: string } }).error?.code ?? 'ok']);
+    expect(await call('api-eu.cometchat.io', { apiKey: 'any' })).toEqual([401, 'AUTH_ERR_EMPTY_APPID']);
+    expect(await call('api-EU.cometchat.io', { appId: 'testapp', apiKey: 'any' })).toEqual([200, 'ok']);
+    expect(await call('testapp.api-eu.cometchat.io', { apikey: 'any' })).toEqual([200, 'ok']);
+    expect(await call('otherapp.api-eu.cometchat.io', { apikey: 'any' })).toEqual([401, 'AUTH_ERR_APIKEY_NOT_FOUND']);
+    expect(await call('testapp.api-eu.cometchat.io', {})).toEqual([401, 'AUTH_ERR_EMPTY_APIKEY']);
+    expect(emulator.outbox.at(-1)).toMatchObject({ host: 'testapp.api-eu.cometchat.io', status: 401 });
+  });
+});
