@@ -34,13 +34,17 @@ const layout = {
   setup(b) {
     b.onResolve({ filter: /^\.\/commands\// }, (args) => (args.kind === 'dynamic-import' && args.importer.endsWith('main.ts') ? { path: args.path, external: true } : undefined));
     b.onResolve({ filter: /^\.\/[a-z-]+-run\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: `./commands/${args.path.slice(2)}`, external: true } : undefined));
-    b.onResolve({ filter: /^\.\.\/testing\// }, (args) => (args.kind === 'dynamic-import' ? { path: `../../testing/${args.path.slice('../testing/'.length)}`, external: true } : undefined));
+    // Likewise the bot-process wing (the X.509 library, and a preload found next to its own module).
+    b.onResolve({ filter: /^\.\.\/(testing|bot-process)\// }, (args) => (args.kind === 'dynamic-import' ? { path: `../${args.path}`, external: true } : undefined));
   },
 };
 
 // Commands whose flags and help live in the entry (test) are bundled as their `-run` half only.
 const IN_ENTRY = ['summaries.ts', 'context.ts', 'global-options.ts', 'test.ts'];
-const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts') && !IN_ENTRY.includes(f)).map((f) => `src/commands/${f}`);
+// A bundle for each command (a file that registers one) and each `-run` half; helpers go inside them.
+const commands = readdirSync('src/commands')
+  .filter((f) => f.endsWith('.ts') && !IN_ENTRY.includes(f) && (f.endsWith('-run.ts') || /export function register[A-Z]/.test(readFileSync(`src/commands/${f}`, 'utf8'))))
+  .map((f) => `src/commands/${f}`);
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
   entryPoints: ['src/main.ts', ...commands],

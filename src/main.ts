@@ -69,6 +69,7 @@ const COMMANDS: readonly (readonly [keyof typeof SUMMARY, () => Promise<Register
   ['demo', async () => (await import('./commands/demo.js')).registerDemo],
   // test's flags and help are in this bundle (its run is not): `cometbot test --help` loads nothing more.
   ['test', async () => registerTest],
+  ['dev', async () => (await import('./commands/dev.js')).registerDev],
 ];
 
 /** The command named on the command line; 'all' when that cannot be told cheaply (help, typos). */

@@ -97,7 +97,7 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
 }
 
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */
-interface Printer {
+export interface Printer {
   before: () => void;
   after: () => void;
 }
@@ -135,7 +135,7 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
 }
 
 /** The chat prompt: a person types as an emulated user. */
-async function chat(emulator: Emulator, deps: Deps, out: Output, as: string, printer: Printer): Promise<void> {
+export async function chat(emulator: Emulator, deps: Deps, out: Output, as: string, printer: Printer): Promise<void> {
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: true });
   let sender = as.toLowerCase();

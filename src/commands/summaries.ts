@@ -9,6 +9,7 @@ export const SUMMARY = {
   emulate: 'run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt',
   demo: 'the whole loop offline: emulator → init → listen → a user message → capture → schema → replies',
   test: 'run conversation tests (*.convo.yaml) against your bot through the emulator; pretty, JUnit, TAP or JSON reports',
+  dev: 'run your bot, restart it on save, and chat with it through the emulator (or the real CometChat via the tunnel)',
 } as const;
 
 /** How each command appears in the top-level command list. */
@@ -19,5 +20,6 @@ export const USAGE_TERM: Record<keyof typeof SUMMARY, string> = {
   captures: 'captures [command]',
   emulate: 'emulate [options]',
   demo: 'demo [options]',
-  test: 'test [options] [paths...]',
+  test: 'test [options] [paths...] [-- COMMAND]',
+  dev: 'dev [options] -- COMMAND [ARG...]',
 };

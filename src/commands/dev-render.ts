@@ -1,0 +1,42 @@
+// What `cometbot dev --emulate` prints for each turn: the callback and how the bot answered it, then its
+// replies, each as they happen. Text from the bot and users is made terminal-safe.
+import type { Output } from '../adapters/output.js';
+import type { Emulator } from '../emulator/server.js';
+import type { Printer } from './emulate.js';
+import { safeLine } from '../core/terminal-text.js';
+
+export function watchTurns(emulator: Emulator, out: Output, botUid: string, printer: Printer): void {
+  /** When each user message was sent, by message id: a reply's time counts from there. */
+  const sentAt = new Map<string, number>();
+  emulator.relay.on('delivery', (d) => {
+    const attempt = d.attempts.at(-1)!;
+    const m = emulator.state.messages.find((x) => x.id === d.messageId);
+    const said = m ? `${m.sender} → ${m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver}: ${typeof m.data.text === 'string' ? m.data.text : `(${m.category}/${m.type})`}` : `message ${d.messageId}`;
+    const ack = attempt.status !== undefined ? `${attempt.status} in ${attempt.ms} ms` : attempt.error ?? 'no answer';
+    const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
+    printer.before();
+    out.data(`${safeLine(said)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
+    printer.after();
+  });
+  emulator.on('bot-message', ({ message, callbackId }) => {
+    if (message.sender !== botUid) return;
+    const data = message.data as { text?: unknown };
+    const text = typeof data.text === 'string' ? data.text : `(${String(message.category)}/${String(message.type)})`;
+    const where = message.receiverType === 'group' ? `${String(message.receiver)} (group)` : String(message.receiver);
+    const delivery = callbackId !== undefined ? emulator.state.deliveries.find((d) => d.id === callbackId) : undefined;
+    const since = delivery ? sentAt.get(delivery.messageId) : undefined;
+    printer.before();
+    out.data(`  ${out.c.magenta('↳')} ${safeLine(`${botUid} → ${where}: ${text}`)}${since !== undefined ? out.c.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);
+    printer.after();
+  });
+  emulator.on('message', (m) => {
+    if (m.sender === botUid) return;
+    sentAt.set(String(m.id), performance.now());
+    if (sentAt.size > 1_000) sentAt.delete(sentAt.keys().next().value!);
+  });
+  emulator.on('not-relayed', (e) => {
+    printer.before();
+    for (const s of e.skipped) if (s.bot === botUid) out.data(out.c.dim(`${safeLine(`${String(e.message.sender)}: ${String((e.message.data as { text?: unknown }).text ?? '')}`)}  · not relayed: ${safeLine(s.reason)}`));
+    printer.after();
+  });
+}
