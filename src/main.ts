@@ -3,6 +3,7 @@ import { Command, CommanderError, Help } from 'commander';
 import type { Deps } from './deps.js';
 import { EXIT, isCliError } from './errors.js';
 import { readEnv } from './env.js';
+import { safeLine } from './core/terminal-text.js';
 import { version } from './version.js';
 import { SUMMARY, USAGE_TERM } from './commands/summaries.js';
 import { registerTest } from './commands/test.js';
@@ -114,13 +115,14 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
   }
   if (isCliError(e) && e.reported) return e.exitCode;
   if (isCliError(e)) {
-    deps.stderr.write(`error: ${e.message}\n`);
-    if (e.hint) deps.stderr.write(`hint: ${e.hint}\n`);
+    // A message may quote a payload or an API answer: one terminal-safe line.
+    deps.stderr.write(`error: ${safeLine(e.message)}\n`);
+    if (e.hint) deps.stderr.write(`hint: ${safeLine(e.hint)}\n`);
     if (debug && e.stack) deps.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
   const message = e instanceof Error ? e.message : String(e);
-  deps.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  deps.stderr.write(`error: ${safeLine(message.split('\n')[0]!)}\n`);
   deps.stderr.write(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'hint: this looks like a bug in cometbot; run again with COMETBOT_DEBUG=1 and report the output\n');
   return EXIT.failure;
 }

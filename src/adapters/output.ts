@@ -1,6 +1,7 @@
 // Data to stdout, everything else to stderr. `--json` turns stdout into a machine contract.
 import type { Deps } from '../deps.js';
 import { createColors, wantsColor, type ChalkClass, type Colors } from './colors.js';
+import { safeJson } from '../core/terminal-text.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -30,7 +31,7 @@ export class Output {
 
   /** One JSON document (or one NDJSON event) on stdout. */
   jsonLine(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value)}\n`);
+    this.stdout.write(`${safeJson(value)}\n`);
   }
 
   info(line: string): void {

@@ -2,27 +2,29 @@
 import type { Colors } from './colors.js';
 import type { CaptureRecord, MessageSummary } from '../core/capture.js';
 import { preview, summarize } from '../core/capture.js';
+import { safeJson, safeLine } from '../core/terminal-text.js';
 
 export function summaryLine(c: Colors, record: CaptureRecord, summary: MessageSummary = record.body !== undefined ? summarize(record.body) : {}): string {
   const time = c.dim(localTime(record.receivedAt));
   const status = record.status < 300 ? c.green(String(record.status)) : record.status < 500 ? c.yellow(String(record.status)) : c.red(String(record.status));
   if (record.verdict === 'rejected') {
-    return `${time} ${status} ${c.yellow('rejected')} ${record.method} ${record.path} ${c.dim(`(${record.reason ?? ''}) from ${record.remoteAddress}`)}`;
+    return `${time} ${status} ${c.yellow('rejected')} ${safeLine(record.method)} ${safeLine(record.path)} ${c.dim(safeLine(`(${record.reason ?? ''}) from ${record.remoteAddress}`))}`;
   }
-  if (!record.json) return `${time} ${status} ${c.yellow('⚠ body is not JSON')} ${c.dim(`(${record.bytes} bytes, kept as rawBody)`)} ${c.dim(record.id)}`;
-  const who = `${summary.sender ?? '?'} → ${summary.receiver ?? '?'}${summary.receiverType === 'group' ? c.dim(' (group)') : ''}`;
-  const kind = c.cyan(`${summary.category ?? '?'}/${summary.type ?? '?'}`);
-  const text = summary.text !== undefined ? ` "${preview(summary.text)}"` : '';
+  // Every value here comes from the payload (any CometChat user can write it): made terminal-safe.
+  if (!record.json) return `${time} ${status} ${c.yellow('⚠ body is not JSON')} ${c.dim(`(${record.bytes} bytes, kept as rawBody)`)} ${c.dim(safeLine(record.id))}`;
+  const who = `${safeLine(summary.sender ?? '?')} → ${safeLine(summary.receiver ?? '?')}${summary.receiverType === 'group' ? c.dim(' (group)') : ''}`;
+  const kind = c.cyan(safeLine(`${summary.category ?? '?'}/${summary.type ?? '?'}`));
+  const text = summary.text !== undefined ? ` "${safeLine(preview(summary.text))}"` : '';
   let flags = '';
   if (record.duplicate) flags += ` ${c.magenta('duplicate')}`;
-  if (summary.parentId) flags += ` ${c.dim(`thread ${summary.parentId}`)}`;
-  if (summary.trigger && summary.trigger !== 'after_message') flags += ` ${c.dim(summary.trigger)}`;
-  return `${time} ${status} ${c.bold(who)} ${kind}${text}${flags} ${c.dim(record.id)}`;
+  if (summary.parentId) flags += ` ${c.dim(safeLine(`thread ${summary.parentId}`))}`;
+  if (summary.trigger && summary.trigger !== 'after_message') flags += ` ${c.dim(safeLine(summary.trigger))}`;
+  return `${time} ${status} ${c.bold(who)} ${kind}${text}${flags} ${c.dim(safeLine(record.id))}`;
 }
 
 /** Indented JSON with keys and strings coloured (no colour codes when colour is off). */
 export function prettyJson(c: Colors, value: unknown): string {
-  const text = JSON.stringify(value, null, 2);
+  const text = safeJson(value, 2);
   if (c.level === 0) return text;
   return text.replace(/("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (match, str: string, colon: string, lit: string, num: string) => {
     if (str) return colon ? `${c.cyan(str)}${colon}` : c.green(str);

@@ -10,6 +10,7 @@ import { CliError, UsageError } from '../errors.js';
 import { capturesDir } from '../env.js';
 import { preview, summarize } from '../core/capture.js';
 import { parseUserPass, type Credentials } from '../core/basic-auth.js';
+import { safeLine, safeText } from '../core/terminal-text.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { createOutput, globalOptions, loadConnection, type GlobalOptions } from './context.js';
 
@@ -116,10 +117,10 @@ export async function runList(flags: CommonFlags & { limit?: string; all?: boole
   });
   if (g.json) return out.jsonLine(rows);
   if (!deps.stdout.isTTY) {
-    for (const r of rows) out.data([r.id, r.receivedAt, r.verdict, r.status, r.sender ?? '', r.receiver ?? '', r.type ?? '', preview(r.text ?? '', 80)].join('\t'));
+    for (const r of rows) out.data([r.id, r.receivedAt, r.verdict, r.status, r.sender ?? '', r.receiver ?? '', r.type ?? '', preview(r.text ?? '', 80)].map((v) => safeLine(String(v))).join('\t'));
     return;
   }
-  const table = [['ID', 'TIME', 'VERDICT', 'SENDER', 'TEXT'], ...rows.map((r) => [r.id, r.receivedAt.replace('T', ' ').slice(0, 19), r.verdict === 'accepted' ? String(r.status) : `${r.status} rejected`, r.sender ? `${r.sender} → ${r.receiver ?? '?'}` : '', preview(r.text ?? (r.json ? '' : '(not JSON)'), 50)])];
+  const table = [['ID', 'TIME', 'VERDICT', 'SENDER', 'TEXT'], ...rows.map((r) => [r.id, r.receivedAt.replace('T', ' ').slice(0, 19), r.verdict === 'accepted' ? String(r.status) : `${r.status} rejected`, r.sender ? `${r.sender} → ${r.receiver ?? '?'}` : '', preview(r.text ?? (r.json ? '' : '(not JSON)'), 50)].map((v) => safeLine(v)))];
   const widths = table[0]!.map((_, i) => table.reduce((w, row) => Math.max(w, row[i]!.length), 0));
   table.forEach((row, i) => {
     const line = row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ').trimEnd();
@@ -136,9 +137,9 @@ export async function runShow(id: string, flags: CommonFlags, deps: Deps, g: Glo
   const { prettyJson, summaryLine } = await import('../adapters/request-renderer.js');
   out.data(summaryLine(out.c, raw));
   out.data(out.c.dim(`file ${record.file}`));
-  for (const [k, v] of Object.entries(record.headers)) out.data(`${out.c.cyan(k)}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const [k, v] of Object.entries(record.headers)) out.data(`${out.c.cyan(safeLine(k))}: ${safeLine(Array.isArray(v) ? v.join(', ') : String(v))}`);
   out.data('');
-  out.data(record.body !== undefined ? prettyJson(out.c, record.body) : record.rawBody ?? out.c.dim('(no body recorded: the request was rejected)'));
+  out.data(record.body !== undefined ? prettyJson(out.c, record.body) : record.rawBody !== undefined ? safeText(record.rawBody) : out.c.dim('(no body recorded: the request was rejected)'));
 }
 
 export async function runSchema(flags: CommonFlags & { format: string }, deps: Deps, g: GlobalOptions): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import { SELFTEST_TIMEOUT_MS, type PublicEndpoint } from '../adapters/public-endpoint.js';
 import type { AcceptedRequest } from '../adapters/callback-server.js';
@@ -144,11 +145,11 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     if (g.json) sink.write(`{"event":"request",${req.line.slice(1)}`); // the capture line, not re-serialised
     else {
       sink.write(`${summaryLine(out.c, req.record, req.summary)}\n`);
-      if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : req.record.rawBody}\n`);
+      if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : safeText(req.record.rawBody ?? '')}\n`);
     }
   });
   server.on('rejected', (record: CaptureRecord) => {
-    if (g.json) sink.write(`${JSON.stringify({ event: 'request', ...record })}\n`);
+    if (g.json) sink.write(`${safeJson({ event: 'request', ...record })}\n`);
     else sink.write(`${summaryLine(out.c, record)}\n`);
   });
   let failedCaptures = 0;
@@ -158,7 +159,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   if (parsed.forwardTo) {
     const { Forwarder } = await import('../adapters/forwarder.js');
     forwarder = new Forwarder(parsed.forwardTo, (r) => {
-      if (g.json) sink.write(`${JSON.stringify({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) })}\n`);
+      if (g.json) sink.write(`${safeJson({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) })}\n`);
       else if (r.status !== null) sink.write(`  ${out.c.dim('↪ forwarded')} ${r.status < 400 ? out.c.green(String(r.status)) : out.c.red(String(r.status))} ${out.c.dim(`${r.ms} ms ${r.id}`)}\n`);
       else sink.write(`  ${out.c.red('↪ forward failed')} ${r.error} ${out.c.dim(r.id)}\n`);
     });
@@ -177,7 +178,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       echoQueue.push(async () => {
         try {
           const sent = await (await client()).sendBotMessage(botUid, { ...target, category: 'message', type: 'text', data: { text: s.text } });
-          if (g.json) sink.write(`${JSON.stringify({ event: 'reply', id: req.record.id, messageId: String(sent.id) })}\n`);
+          if (g.json) sink.write(`${safeJson({ event: 'reply', id: req.record.id, messageId: String(sent.id) })}\n`);
           else sink.write(`  ${out.c.dim('↩ echoed as')} ${botUid} ${out.c.dim(`message ${String(sent.id)} to ${target.receiverType} ${target.receiver}`)}\n`);
         } catch (e) {
           out.warn(`echo reply for ${req.record.id} failed: ${(e as Error).message}`);
@@ -244,7 +245,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
 
   const announce = () => {
     if (g.json) {
-      sink.write(`${JSON.stringify({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
+      sink.write(`${safeJson({ event: 'ready', localUrl: local.url, publicUrl: publicUrl(), captureFile: store.file, ...(inspector ? { inspectUrl: inspector.url } : {}) })}\n`);
       return;
     }
     out.info(`${out.ce.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${g.profile}` : ''}`);

@@ -23,3 +23,8 @@ export function safeLine(text: string): string {
 export function safeText(text: string): string {
   return text.replace(CONTROL, escape);
 }
+
+/** JSON for a terminal or an NDJSON stream: JSON escapes C0; this also escapes DEL and C1 (U+007F–U+009F). */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

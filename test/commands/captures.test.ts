@@ -24,12 +24,14 @@ async function run(args: string[], h: string, tty = false) {
   return { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
 }
 
+/** Compares with a committed golden file; UPDATE_GOLDEN=1 rewrites it. A missing golden fails. */
 function golden(name: string, actual: string) {
   const path = join(GOLDEN, name);
-  if (update || !existsSync(path)) {
+  if (update) {
     mkdirSync(GOLDEN, { recursive: true });
     writeFileSync(path, actual);
   }
+  expect(existsSync(path), `golden file ${name} is missing: run UPDATE_GOLDEN=1 and review it`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
