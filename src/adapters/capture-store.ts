@@ -36,6 +36,11 @@ export class CaptureStore {
     return new CaptureStore(join(dir, CaptureStore.fileName(startedAt, runTag)), events);
   }
 
+  /** Opens the file now, or throws: for start-up, when an unwritable file must stop the command. */
+  openOrThrow(): void {
+    this.ensureOpen();
+  }
+
   /** Opens the file; on failure the store stays usable and retries on each batch (each failing batch errors). */
   async open(): Promise<void> {
     try {

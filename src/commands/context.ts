@@ -4,9 +4,9 @@ import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { ConfigStore } from '../adapters/config-store.js';
 import type { ConfigFile, Profile } from '../core/profile.js';
-import { DEFAULT_PROFILE, apiBaseUrl, pick } from '../core/profile.js';
+import { apiBaseUrl, findProfile, pick, profileProblem } from '../core/profile.js';
 import { readEnv } from '../env.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { version } from '../version.js';
 
 export { globalOptions, type GlobalOptions } from './global-options.js';
@@ -35,7 +35,7 @@ export interface Connection {
 export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, flags: { apiUrl?: string } = {}): Promise<Connection> {
   const store = await openConfig(deps, out);
   const config = store.load();
-  const profile = config.profiles[g.profile];
+  const profile = findProfile(config, g.profile);
   if (!profile) {
     const known = Object.keys(config.profiles);
     throw new UsageError(
@@ -43,6 +43,8 @@ export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, 
       known.length ? `run cometbot init --profile ${g.profile}, or use one of: ${known.join(', ')}` : 'run cometbot init first',
     );
   }
+  const problem = profileProblem(profile);
+  if (problem) throw new ConfigError(`profile "${g.profile}" in ${store.file} is invalid: ${problem}`, `fix that field by hand, or run cometbot init --profile ${g.profile || '<name>'} again`);
   const env = readEnv(deps.env);
   const appId = pick(env.appId, profile.appId)!;
   const region = pick(env.region, profile.region)!;

@@ -7,7 +7,7 @@ import type { CometChatClient, Json } from '../adapters/cometchat-client.js';
 import type { Prompts } from '../adapters/prompts.js';
 import { CliError, ApiError, UsageError } from '../errors.js';
 import { readEnv } from '../env.js';
-import { apiBaseUrl, pick, type Profile } from '../core/profile.js';
+import { apiBaseUrl, findProfile, pick, type Profile } from '../core/profile.js';
 import {
   GROUP_SETTINGS, REGIONS, validateApiKey, validateAppId, validateCredential, validateGroupSetting, validateRegion, validateUid, validateUrl,
   type GroupChatSetting,
@@ -77,7 +77,7 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   const out = await createOutput(deps, g);
   const store = await openConfig(deps, out);
   const config = store.load(); // a corrupt file stops here, before anything is sent or overwritten
-  const existing: Profile | undefined = config.profiles[g.profile];
+  const existing: Profile | undefined = findProfile(config, g.profile);
   const env = readEnv(deps.env);
   const ask = await canAsk(deps, env.ci);
   const prompt = async <T>(q: (p: Prompts) => Promise<T>): Promise<T> => q(await deps.prompts());

@@ -6,7 +6,8 @@ import type { ConvoFile } from '../core/convo/model.js';
 import type { Reporter, ReporterName } from '../testing/reporters/reporter.js';
 import type { RunSummary } from '../testing/results.js';
 import type { TestFlags } from './test.js';
-import { CliError, EXIT, ReportedFailure, UsageError } from '../errors.js';
+import { CliError, ConfigError, EXIT, ReportedFailure, UsageError } from '../errors.js';
+import { findProfile, profileProblem } from '../core/profile.js';
 import { parseDuration } from '../core/duration.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { readEnv } from '../env.js';
@@ -170,8 +171,11 @@ async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): P
   if (env.callbackUsername && env.callbackPassword) return { username: env.callbackUsername, password: env.callbackPassword };
   if (env.callbackUsername || env.callbackPassword) throw new UsageError('set both COMETCHAT_CALLBACK_USERNAME and COMETCHAT_CALLBACK_PASSWORD, or neither');
   const config = (await openConfig(deps, out)).load();
-  const profile = Object.hasOwn(config.profiles, g.profile) ? config.profiles[g.profile] : undefined;
-  return profile?.callback ?? null;
+  const profile = findProfile(config, g.profile);
+  if (!profile) return null;
+  const problem = profileProblem(profile);
+  if (problem) throw new ConfigError(`profile "${g.profile}" is invalid: ${problem}`, `fix config.json by hand, or run cometbot init --profile ${g.profile} again`);
+  return profile.callback;
 }
 
 /** The app the emulator plays: the files' app, the flags, the environment, else the emulator's defaults. */

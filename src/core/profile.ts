@@ -34,3 +34,36 @@ export function apiBaseUrl(appId: string, region: string, override?: string): st
   if (override) return override.replace(/\/+$/, '');
   return `https://${appId}.api-${region}.cometchat.io/v3`;
 }
+
+/** A profile by name, own properties only: `--profile __proto__` or `constructor` is simply not found. */
+export function findProfile(config: ConfigFile, name: string): Profile | undefined {
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
+const REGIONS = ['us', 'eu', 'in'];
+const GROUP_SETTINGS = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'];
+
+/**
+ * Checks a profile read from config.json (it may have been edited by hand): the first problem, as the
+ * field's path and what is wrong ("callback.password: missing"), or undefined when it is sound. A
+ * profile without callback credentials would make listen accept anything, so it is refused.
+ */
+export function profileProblem(profile: unknown): string | undefined {
+  if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return 'not an object';
+  const p = profile as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!str(p.appId)) return 'appId: missing or not a string';
+  if (typeof p.region !== 'string' || !REGIONS.includes(p.region)) return `region: ${JSON.stringify(p.region)} is not one of ${REGIONS.join(', ')}`;
+  if (!str(p.apiKey)) return 'apiKey: missing or not a string';
+  if (p.apiUrl !== undefined && (typeof p.apiUrl !== 'string' || !/^https?:\/\/\S+$/.test(p.apiUrl))) return 'apiUrl: not an http(s) URL';
+  if (!obj(p.bot)) return 'bot: missing';
+  if (!str(p.bot.uid)) return 'bot.uid: missing or not a string';
+  if (!str(p.bot.name)) return 'bot.name: missing or not a string';
+  if (typeof p.bot.groupChatSetting !== 'string' || !GROUP_SETTINGS.includes(p.bot.groupChatSetting)) return `bot.groupChatSetting: ${JSON.stringify(p.bot.groupChatSetting)} is not one of ${GROUP_SETTINGS.join(', ')}`;
+  if (!obj(p.callback)) return 'callback: missing (the callback credentials listen checks)';
+  if (!str(p.callback.username)) return 'callback.username: missing or not a string';
+  if (!str(p.callback.password)) return 'callback.password: missing or not a string';
+  for (const key of ['ngrokAuthtoken', 'ngrokDomain'] as const) if (p[key] !== undefined && !str(p[key])) return `${key}: not a string`;
+  return undefined;
+}
