@@ -24,4 +24,6 @@ export interface Deps {
   randomBytes: (n: number) => Uint8Array;
   /** Where shutdown signals come from; tests emit on their own emitter. */
   signals: NodeJS.EventEmitter;
+  /** Waits between retries; tests pass one that does not wait. */
+  sleep: (ms: number) => Promise<void>;
 }

@@ -143,6 +143,7 @@ export function createDeps(): Deps {
     // Web Crypto is global: no node:crypto import on the start-up path.
     randomBytes: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
     signals: process,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }
 

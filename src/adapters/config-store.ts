@@ -1,6 +1,6 @@
 // config.json: profiles and secrets. 0600 file in a 0700 dir, atomic writes, never silently clobbered.
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { configDir, type Env } from '../env.js';
 import { emptyConfig, type ConfigFile, type Profile } from '../core/profile.js';
@@ -10,6 +10,8 @@ export interface ConfigStore {
   readonly file: string;
   load(): ConfigFile;
   save(config: ConfigFile): void;
+  /** Throws a ConfigError when config.json could not be written (checked before any remote change). */
+  checkWritable(): void;
 }
 
 export function createConfigStore(env: Env, warn: (line: string) => void): ConfigStore {
@@ -57,9 +59,19 @@ export function createConfigStore(env: Env, warn: (line: string) => void): Confi
       }
       return parsed;
     },
+    checkWritable(): void {
+      const probe = join(dir, `.config.json.check-${process.pid}`);
+      try {
+        makeDirs(dir);
+        writeFileSync(probe, '', { mode: 0o600 });
+        unlinkSync(probe);
+      } catch (e) {
+        throw new ConfigError(`cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed in CometChat`, 'point COMETBOT_HOME at a folder you can write to, or fix its permissions');
+      }
+    },
     save(config: ConfigFile): void {
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        makeDirs(dir);
         chmodSync(dir, 0o700);
         // Temp file in the same dir, fsync, rename: a crash leaves either the old or the new file whole.
         const tmp = join(dir, `.config.json.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString('hex')}.tmp`);
@@ -91,4 +103,20 @@ function isConfigShape(v: unknown): v is ConfigFile {
 
 export function getProfile(config: ConfigFile, name: string): Profile | undefined {
   return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync spins forever on some pseudo file systems
+ * (/proc), where this fails at once with the real error.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
 }

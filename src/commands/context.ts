@@ -53,13 +53,14 @@ export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, 
   return { profileName: g.profile, profile: { ...profile, appId, region: region as Profile['region'], apiKey }, config, store, baseUrl, apiKey };
 }
 
-export async function createClient(out: Output, baseUrl: string, apiKey: string, env: Deps['env']) {
+export async function createClient(out: Output, baseUrl: string, apiKey: string, env: Deps['env'], sleep?: Deps['sleep']) {
   const [{ createCometChatClient }, { proxyFor }] = await Promise.all([import('../adapters/cometchat-client.js'), import('../core/proxy.js')]);
   return createCometChatClient({
     baseUrl,
     apiKey,
     proxy: proxyFor(new URL(baseUrl), readEnv(env)),
     version: version(),
+    ...(sleep ? { sleep } : {}),
     onRetry: ({ delayMs, reason }) => {
       if (!out.json) out.info(out.ce.dim(`  ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s…`));
     },

@@ -25,6 +25,7 @@ export interface InitFlags {
   groupSetting?: string;
   callbackUser?: string;
   callbackPassword?: string;
+  rotateCredentials?: boolean;
   ngrokAuthtoken?: string;
   apiUrl?: string;
   bot: boolean;
@@ -56,6 +57,7 @@ export function registerInit(program: Command, deps: Deps): Command {
     .option('--group-setting <setting>', `which group messages reach the bot: ${GROUP_SETTINGS.join('|')} (default ${DEFAULT_GROUP_SETTING})`)
     .option('--callback-user <name>', 'Basic Auth username for the callback (default: generated)')
     .option('--callback-password <password>', 'Basic Auth password for the callback (default: generated, 32 characters)')
+    .option('--rotate-credentials', 'make new callback credentials even when the bot already has some (every other listener of this bot then gets 401)')
     .option('--ngrok-authtoken <token>', 'ngrok authtoken to store for listen (prefer env NGROK_AUTHTOKEN)')
     .option('--api-url <url>', 'REST base URL instead of https://{appId}.api-{region}.cometchat.io/v3 (env COMETBOT_API_URL)')
     .option('--no-bot', 'only ensure the user; do not register the bot through /bots')
@@ -74,6 +76,9 @@ Examples:
 }
 
 export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): Promise<InitResult> {
+  for (const [key, flag] of [['appId', '--app-id'], ['region', '--region'], ['apiKey', '--api-key'], ['uid', '--uid'], ['name', '--name'], ['groupSetting', '--group-setting'], ['apiUrl', '--api-url'], ['avatar', '--avatar']] as const) {
+    if (flags[key] !== undefined && flags[key]!.trim() === '') throw new UsageError(`${flag} is empty`, `give a value, or leave ${flag} out to use the profile's`);
+  }
   const out = await createOutput(deps, g);
   const store = await openConfig(deps, out);
   const config = store.load(); // a corrupt file stops here, before anything is sent or overwritten
@@ -105,7 +110,9 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   const uidRaw = await required('--uid', pick(flags.uid, existing?.bot.uid), (p) => p.input({ message: 'Bot UID', default: 'my-bot', validate: check(validateUid) }));
   const { uid, lowercased } = validateUid(uidRaw);
   if (lowercased) out.info(`note: UID lower-cased to "${uid}", as CometChat does`);
-  const name = await optional(pick(flags.name, existing?.bot.name), uid, (p) => p.input({ message: 'Bot display name', default: uid }));
+  // The profile's bot, if it is this bot: a new --uid starts from its own name and credentials.
+  const sameBot = existing?.bot.uid === uid ? existing : undefined;
+  const name = await optional(pick(flags.name, sameBot?.bot.name), uid, (p) => p.input({ message: 'Bot display name', default: uid }));
   const groupChatSetting = validateGroupSetting(
     await optional(pick(flags.groupSetting, existing?.bot.groupChatSetting), DEFAULT_GROUP_SETTING, (p) =>
       p.select({ message: 'Which group messages reach the bot?', choices: GROUP_SETTINGS.map((s) => ({ value: s })), default: DEFAULT_GROUP_SETTING }),
@@ -115,18 +122,25 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   const apiUrlOverride = pick(flags.apiUrl, env.apiUrl, existing?.apiUrl);
   if (apiUrlOverride) validateUrl(apiUrlOverride, '--api-url');
   const generated = generateCredentials(deps.randomBytes);
-  const callback = {
-    username: flags.callbackUser ? validateCredential(flags.callbackUser, 'username', '--callback-user') : existing?.callback.username ?? generated.username,
-    password: flags.callbackPassword ? validateCredential(flags.callbackPassword, 'password', '--callback-password') : existing?.callback.password ?? generated.password,
+  const given = flags.callbackUser || flags.callbackPassword || flags.rotateCredentials ? undefined : sameBot?.callback;
+  let callback = {
+    username: flags.callbackUser ? validateCredential(flags.callbackUser, 'username', '--callback-user') : given?.username ?? generated.username,
+    password: flags.callbackPassword ? validateCredential(flags.callbackPassword, 'password', '--callback-password') : given?.password ?? generated.password,
   };
+  // Credentials named by a flag or this profile are ours to set; otherwise a bot that already has Basic
+  // Auth keeps its own (another home or profile may be listening with them) unless --rotate-credentials.
+  const mayAdopt = !given && !flags.callbackUser && !flags.callbackPassword && !flags.rotateCredentials;
 
-  // Everything is valid locally: only now talk to CometChat.
+  // Everything is valid locally, and the profile can be saved: only now talk to CometChat.
+  store.checkWritable();
   const baseUrl = apiBaseUrl(appId, region, apiUrlOverride);
-  const client = await createClient(out, baseUrl, apiKey, deps.env);
+  const client = await createClient(out, baseUrl, apiKey, deps.env, deps.sleep);
   const userCreated = await out.spin(`Checking user ${uid}…`, ensureUser(client, { uid, name, avatar: flags.avatar }, out));
   let botConfigured = false;
   if (flags.bot !== false) {
-    botConfigured = await out.spin(`Registering bot ${uid}…`, ensureBot(client, { uid, groupChatSetting, ...callback }, out));
+    const outcome = await out.spin(`Registering bot ${uid}…`, ensureBot(client, { uid, groupChatSetting, ...callback }, out, mayAdopt));
+    botConfigured = outcome.configured;
+    callback = outcome.credentials;
   } else {
     out.info(`skipped bot registration (--no-bot)`);
   }
@@ -135,7 +149,9 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
     appId,
     region,
     apiKey,
-    ...(flags.apiUrl || existing?.apiUrl ? { apiUrl: flags.apiUrl ?? existing?.apiUrl } : {}),
+    // The base URL init used when it is not the default (--api-url or COMETBOT_API_URL): a new
+    // terminal without the variable still reaches the same API, never the real one by surprise.
+    ...(apiUrlOverride ? { apiUrl: apiUrlOverride.replace(/\/+$/, '') } : {}),
     bot: { uid, name, groupChatSetting },
     callback,
     ...(pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) ? { ngrokAuthtoken: pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) } : {}),
@@ -206,8 +222,8 @@ interface BotSettings {
   password: string;
 }
 
-async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output): Promise<boolean> {
-  const wanted: Json = { useBasicAuth: true, username: bot.username, password: bot.password, groupChatSetting: bot.groupChatSetting };
+async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output, mayAdopt: boolean): Promise<{ configured: boolean; credentials: { username: string; password: string } }> {
+  let credentials = { username: bot.username, password: bot.password };
   try {
     let current: Json | undefined;
     try {
@@ -215,6 +231,11 @@ async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output)
     } catch (e) {
       if (!(e instanceof ApiError) || e.code !== 'ERR_BOT_NOT_FOUND') throw e;
     }
+    if (mayAdopt && current?.useBasicAuth === true && typeof current.username === 'string' && typeof current.password === 'string' && current.username && current.password) {
+      credentials = { username: current.username, password: current.password };
+      out.info(`bot ${bot.uid} already has Basic Auth: keeping its credentials (--rotate-credentials makes new ones)`);
+    }
+    const wanted: Json = { useBasicAuth: true, ...credentials, groupChatSetting: bot.groupChatSetting };
     if (!current) {
       await client.createBot({ uid: bot.uid, ...wanted });
       out.success(`registered bot ${bot.uid} with Basic Auth (it is enabled when cometbot listen sets its webhook URL)`);
@@ -224,9 +245,13 @@ async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output)
     } else {
       out.success(`bot ${bot.uid} already registered with these settings`);
     }
-    return true;
+    return { configured: true, credentials };
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
+    // A refusal is the route missing (404) or the plan or key without access (403). A 5xx or 429 that
+    // outlasted the retries is an outage: fail, and say to try again.
+    if (e.status >= 500 || e.status === 429) throw new CliError(`the /bots API is not answering (${e.code}, HTTP ${e.status})`, 'this looks temporary: run cometbot init again in a minute');
+    if (e.status !== 404 && e.status !== 403 && e.code !== 'AUTH_ERR_NO_ACCESS') throw e;
     // /bots is new and may not exist for every plan or region: never fail init for it.
     out.warn(`the /bots API was refused (${e.code}, HTTP ${e.status}); register the bot in the dashboard instead:`);
     out.info(`  Dashboard → AI Agents → Custom Bots → Add`);
@@ -237,6 +262,6 @@ async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output)
     const password = out.interactiveStderr ? bot.password : '(hidden off a terminal: see callback.password in cometbot init --json, or the profile)';
     out.info(`    Security:      Basic Auth, username ${bot.username}, password ${password}`);
     out.info(`    Enable:        on`);
-    return false;
+    return { configured: false, credentials };
   }
 }

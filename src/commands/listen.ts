@@ -148,7 +148,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     const sink = new LineSink(deps.stdout);
     // The REST client (and got) loads only when something needs it: echo, registration, cleanup.
     let clientPromise: Promise<CometChatClient> | undefined;
-    const client = conn ? () => (clientPromise ??= createClient(out, conn!.baseUrl, conn!.apiKey, deps.env)) : undefined;
+    const client = conn ? () => (clientPromise ??= createClient(out, conn!.baseUrl, conn!.apiKey, deps.env, deps.sleep)) : undefined;
     const botUid = conn?.profile.bot.uid;
 
     // Rendering and follow-up work happen after the ack, never before it.

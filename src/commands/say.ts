@@ -55,7 +55,7 @@ export async function runSay(words: string[], flags: SayFlags, deps: Deps, g: Gl
   // All local checks (receiver, JSON, empty text) run before the profile is even loaded.
   const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${globalThis.crypto.randomUUID()}` });
   const conn = await loadConnection(deps, out, g, flags);
-  const client = await createClient(out, conn.baseUrl, conn.apiKey, deps.env);
+  const client = await createClient(out, conn.baseUrl, conn.apiKey, deps.env, deps.sleep);
   const botUid = conn.profile.bot.uid;
   const sent = await out.spin(
     'Sending…',

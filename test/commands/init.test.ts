@@ -12,7 +12,7 @@ afterEach(async () => emulator?.close());
 const base = (e: Emulator) => ['init', '--app-id', 'testapp', '--region', 'eu', '--api-url', e.baseUrl];
 
 async function init(args: string[], opts: Parameters<typeof makeDeps>[0] = {}) {
-  const deps = makeDeps({ env: { COMETCHAT_API_KEY: TEST_KEY, ...opts.env }, ...opts });
+  const deps = makeDeps({ ...opts, env: { COMETCHAT_API_KEY: TEST_KEY, ...opts.env } });
   const code = await main(args, deps);
   return { code, deps, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
 }
@@ -201,5 +201,80 @@ describe('cometbot init', () => {
     expect(Object.keys(config.profiles)).toEqual(['default', 'second']);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(home).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('cometbot init never breaks another listener', () => {
+  it('checks that the profile can be saved before any remote change: nothing changes in CometChat', async () => {
+    emulator = await startEmulator();
+    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
+    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    // A home that can be read (no config yet) but not written; root ignores permission bits, so use sysfs.
+    let home = '/sys/cometbot-no-such-home';
+    if (process.getuid?.() !== 0) {
+      home = join(tempHome(), 'ro');
+      mkdirSync(home, { mode: 0o500 });
+    }
+    const r = await init([...base(emulator), '--uid', 'shared', '-y'], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: cannot write .*config\.json \(E\w+\); nothing was changed in CometChat/);
+    expect(calls(emulator)).toEqual([]);
+    expect(emulator.state.bots.get('shared')).toMatchObject({ username: 'otheruser1', password: 'other-home-password-0123456789' });
+  });
+
+  it('a bot set up from another home keeps its credentials; the profile adopts them', async () => {
+    emulator = await startEmulator();
+    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
+    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    const r = await init(['--json', ...base(emulator), '--uid', 'shared', '-y']);
+    expect(r.code).toBe(0);
+    expect(calls(emulator)).toEqual(['GET /users/shared', 'GET /bots/shared']); // no PUT: nothing rotated
+    expect(JSON.parse(r.stdout).callback).toEqual({ username: 'otheruser1', password: 'other-home-password-0123456789' });
+    expect(r.stderr).toContain('already has Basic Auth: keeping its credentials');
+  });
+
+  it('--rotate-credentials makes new ones on purpose', async () => {
+    emulator = await startEmulator();
+    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
+    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    const r = await init(['--json', ...base(emulator), '--uid', 'shared', '-y', '--rotate-credentials']);
+    expect(r.code).toBe(0);
+    const { callback } = JSON.parse(r.stdout);
+    expect(callback.password).not.toBe('other-home-password-0123456789');
+    expect(emulator.state.bots.get('shared')).toMatchObject({ username: callback.username, password: callback.password });
+  });
+
+  it('a new --uid gets its own name, not the previous bot’s', async () => {
+    emulator = await startEmulator();
+    const home = tempHome();
+    await init([...base(emulator), '--uid', 'first', '--name', 'My First Bot', '-y'], { home });
+    const r = await init(['--json', ...base(emulator), '--uid', 'second', '-y'], { home });
+    expect(JSON.parse(r.stdout).bot).toEqual({ uid: 'second', name: 'second' });
+    expect(emulator.state.users.get('second')!.name).toBe('second');
+  });
+
+  it('a /bots outage (5xx after the retries) fails with exit 1 and "try again", not the dashboard steps', async () => {
+    emulator = await startEmulator({ faults: [{ match: '/bots', status: 503, code: 'ERR_UNAVAILABLE', times: 10 }] });
+    const r = await init(['--json', ...base(emulator), '--uid', 'b503', '-y']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: the /bots API is not answering (ERR_UNAVAILABLE, HTTP 503)');
+    expect(r.stderr).not.toContain('Dashboard');
+  });
+
+  it('remembers the base URL it was created against (COMETBOT_API_URL), so a new terminal reaches the same API', async () => {
+    emulator = await startEmulator();
+    const home = tempHome();
+    await init(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'remember', '-y'], { home, env: { COMETBOT_API_URL: `${emulator.baseUrl}/` } });
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
+    expect(config.profiles.default.apiUrl).toBe(emulator.baseUrl);
+    const say = makeDeps({ home, env: { COMETCHAT_API_KEY: TEST_KEY } });
+    expect(await main(['say', '--to', 'alice', 'hello'], say)).toBe(0);
+  });
+
+  it('an empty --uid or --app-id is a usage error, not the profile’s value', async () => {
+    for (const flag of ['--uid', '--app-id']) {
+      const r = await init(['init', flag, '', '--region', 'eu', '-y']);
+      expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, `error: ${flag} is empty`]);
+    }
   });
 });

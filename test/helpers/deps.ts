@@ -18,6 +18,7 @@ export interface TestDeps extends Deps {
   stdout: CapturedStream;
   stderr: CapturedStream;
   signals: EventEmitter;
+  sleeps: number[];
 }
 
 /** A scripted prompt seam: answers are taken in order; a missing answer fails the test loudly. */
@@ -47,6 +48,7 @@ export function makeDeps(options: {
 } = {}): TestDeps {
   const home = options.home ?? tempHome();
   const tty = options.tty ?? false;
+  const sleeps: number[] = [];
   return {
     env: { COMETBOT_HOME: home, HOME: home, NO_COLOR: '1', ...options.env },
     stdin: input(options.stdin ?? null, tty),
@@ -61,6 +63,9 @@ export function makeDeps(options: {
       }),
     randomBytes: (n) => randomBytes(n),
     signals: new EventEmitter(),
+    // Retries do not wait in tests; the waits asked for are kept for assertions.
+    sleep: async (ms) => void sleeps.push(ms),
+    sleeps,
   };
 }
 
