@@ -1,7 +1,7 @@
 // Reads capture files line by line, newest file first, with bounded memory: a long listen run can
 // leave millions of records, and no command needs them all in memory at once. Tolerant of a torn
 // last line and of lines that are not records (skipped and counted).
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CliError } from '../errors.js';
 import type { CaptureRecord } from '../core/capture.js';
@@ -19,10 +19,57 @@ export function listCaptureFiles(dir: string): string[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new CliError(`cannot read the captures directory ${dir} (${(e as NodeJS.ErrnoException).code})`, 'check its permissions, or pass --file');
   }
+  // Only regular files: a folder, a dangling link or a FIFO named *.jsonl is not a capture file.
   return names
-    .map((n) => ({ path: join(dir, n), name: n, mtime: statSync(join(dir, n)).mtimeMs }))
+    .flatMap((n) => {
+      try {
+        const stat = statSync(join(dir, n));
+        return stat.isFile() ? [{ path: join(dir, n), name: n, mtime: stat.mtimeMs }] : [];
+      } catch {
+        return [];
+      }
+    })
     .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : b.mtime - a.mtime))
     .map((f) => f.path);
+}
+
+/** Bytes read per step when reading a file backwards. */
+export const BACKWARD_BLOCK = 64 * 1024;
+
+/**
+ * The lines of a file from the last to the first, read in blocks from its end: the newest records of a
+ * file of any size cost what they weigh, not the whole file. Lines are split on the byte 0x0A and each
+ * decoded whole (a character split across two blocks is never broken); a CR before the newline is dropped.
+ */
+export function* linesBackwards(file: string, blockSize = BACKWARD_BLOCK): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    let position = fstatSync(fd).size;
+    let rest: Buffer = Buffer.alloc(0); // the start of a line whose beginning is in an earlier block
+    while (position > 0) {
+      const size = Math.min(blockSize, position);
+      position -= size;
+      const block = Buffer.allocUnsafe(size);
+      readSync(fd, block, 0, size, position);
+      let chunk = rest.length ? Buffer.concat([block, rest]) : block;
+      let end = chunk.length;
+      for (let i = chunk.length - 1; i >= 0; i--) {
+        if (chunk[i] !== 0x0a) continue;
+        if (i + 1 < end) yield decodeLine(chunk.subarray(i + 1, end));
+        end = i;
+      }
+      rest = Buffer.from(chunk.subarray(0, end));
+      chunk = Buffer.alloc(0);
+    }
+    if (rest.length) yield decodeLine(rest);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function decodeLine(bytes: Buffer): string {
+  const end = bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
+  return bytes.toString('utf8', 0, end);
 }
 
 /** One line of a capture file: a record, or undefined when the line is not one. */
@@ -70,24 +117,44 @@ export class CaptureReader {
     for (let i = this.files.length - 1; i >= 0; i--) yield* this.recordsOf(this.files[i]!);
   }
 
-  /** The newest `limit` records, newest first; reads only as many files as it needs. */
+  /** Every record, newest first: files newest first, each read backwards from its end. */
+  *newestFirst(): Generator<StoredRecord> {
+    for (const file of this.files) {
+      let lines: Generator<string>;
+      try {
+        lines = linesBackwards(file);
+      } catch (e) {
+        throw unreadable(file, e);
+      }
+      try {
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          const record = parseRecordLine(line, file);
+          if (record) yield record;
+          else this.skipped++;
+        }
+      } catch (e) {
+        if (e instanceof CliError) throw e;
+        throw unreadable(file, e);
+      }
+    }
+  }
+
+  /** The newest `limit` records, newest first; reads only what it returns, from the ends of the files. */
   async newest(limit: number): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
-    for (const file of this.files) {
-      const need = limit - out.length;
-      if (need <= 0) break;
-      // Keep only the last `need` records of this file: a ring, so memory stays bounded.
-      const ring: StoredRecord[] = [];
-      let next = 0;
-      for await (const record of this.recordsOf(file)) {
-        if (ring.length < need) ring.push(record);
-        else ring[next] = record;
-        next = (next + 1) % need;
-      }
-      const ordered = ring.length < need ? ring : [...ring.slice(next), ...ring.slice(0, next)];
-      for (let i = ordered.length - 1; i >= 0; i--) out.push(ordered[i]!);
+    if (limit <= 0) return out;
+    for (const record of this.newestFirst()) {
+      out.push(record);
+      if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** The newest record a command can send again (accepted, with a body): what `last` means for replay and export. */
+  lastReplayable(): StoredRecord | undefined {
+    for (const record of this.newestFirst()) if (record.verdict === 'accepted' && (record.body !== undefined || record.rawBody !== undefined)) return record;
+    return undefined;
   }
 
   /** The record with this id (or "last"); looks in the file its run tag names first. */
@@ -100,4 +167,9 @@ export class CaptureReader {
     }
     return undefined;
   }
+}
+
+function unreadable(file: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new CliError(`cannot read capture file ${file} (${code ?? (e as Error).message})`, code === 'ENOENT' ? 'check the path given to --file' : code === 'EISDIR' ? 'pass a capture file (*.jsonl), not a folder' : 'check the file permissions');
 }

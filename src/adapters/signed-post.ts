@@ -49,5 +49,8 @@ export async function signedPost(post: SignedPost): Promise<SignedPostResult> {
 export function describeFetchError(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  const reason = err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  // fetch refuses the WHATWG "bad ports" (6000, 6665–6669, 10080…) without trying: say so.
+  if (reason === 'bad port') return 'port blocked by fetch (a WHATWG "bad port" such as 6000 or 6665–6669): give your bot another port';
+  return reason;
 }

@@ -1,6 +1,6 @@
 // `cometbot captures`: list, show, schema, replay, export (and inspect) what CometChat sent.
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
@@ -85,6 +85,15 @@ async function open(flags: CommonFlags, deps: Deps): Promise<CaptureReader> {
   const { listCaptureFiles, CaptureReader } = await import('../adapters/capture-files.js');
   const dir = capturesDir(deps.env);
   const files = flags.file?.length ? flags.file : listCaptureFiles(dir);
+  for (const f of flags.file ?? []) {
+    let regular = false;
+    try {
+      regular = statSync(f).isFile();
+    } catch (e) {
+      throw new CliError(`cannot read capture file ${f} (${(e as NodeJS.ErrnoException).code})`, 'check the path given to --file');
+    }
+    if (!regular) throw new UsageError(`--file ${f} is not a capture file`, 'pass a .jsonl file that cometbot listen wrote, not a folder or a pipe');
+  }
   if (files.length === 0) throw new CliError(`no captures yet in ${dir}`, 'run cometbot listen and send your bot a message, or try cometbot demo');
   return new CaptureReader(files);
 }
@@ -93,11 +102,12 @@ function reportSkipped(reader: CaptureReader, out: Output): void {
   if (reader.skipped > 0) out.warn(`skipped ${reader.skipped} line(s) that are not capture records (e.g. a torn last line)`);
 }
 
-async function find(reader: CaptureReader, id: string, out: Output): Promise<StoredRecord> {
-  const record = await reader.find(id);
+/** A record by id; `last` is the newest record, or with `replayable` the newest accepted one with a body. */
+async function find(reader: CaptureReader, id: string, out: Output, options: { replayable?: boolean } = {}): Promise<StoredRecord> {
+  const record = id === 'last' && options.replayable ? reader.lastReplayable() : await reader.find(id);
   reportSkipped(reader, out);
   if (!record) {
-    if (id === 'last') throw new CliError('the capture files hold no requests yet', 'run cometbot listen and send your bot a message');
+    if (id === 'last') throw new CliError(options.replayable ? 'the capture files hold no accepted request with a body yet' : 'the capture files hold no requests yet', 'run cometbot listen and send your bot a message');
     throw new UsageError(`no capture with id "${id}"`, 'list the ids with cometbot captures list');
   }
   return record;
@@ -166,7 +176,7 @@ export async function runReplay(id: string, flags: CommonFlags & { to: string; a
     if (!auth) throw new UsageError('invalid --auth: expected user:password', 'e.g. --auth cometbot1:secretpassword');
   }
   const out = await createOutput(deps, g);
-  const record = await find(await open(flags, deps), id, out);
+  const record = await find(await open(flags, deps), id, out, { replayable: true });
   if (record.body === undefined && record.rawBody === undefined) throw new CliError(`capture ${record.id} has no body (it was rejected with ${record.status})`, 'pick an accepted capture from cometbot captures list');
   if (auth === undefined) {
     const conn = await loadConnection(deps, out, g).catch(() => undefined);
@@ -201,9 +211,15 @@ export async function runExport(id: string, flags: CommonFlags & { out: string; 
     throw new CliError(`cannot create ${flags.out} (${(e as NodeJS.ErrnoException).code})`, 'pick a writable --out directory');
   }
   const written: string[] = [];
+  const used = new Set<string>();
   const write = (r: StoredRecord) => {
     const body = r.body !== undefined ? r.body : r.rawBody;
-    const path = join(flags.out, `${r.id}.json`);
+    // An id comes from a file that may have been shared: it names a file inside --out, never a path.
+    const safe = fixtureName(r.id);
+    let name = safe;
+    for (let n = 2; used.has(name); n++) name = `${safe}-${n}`; // merged files may repeat an id
+    used.add(name);
+    const path = join(flags.out, `${name}.json`);
     writeFileSync(path, `${JSON.stringify(redactor ? redactor.redact(body) : body, null, 2)}\n`);
     written.push(path);
   };
@@ -212,7 +228,7 @@ export async function runExport(id: string, flags: CommonFlags & { out: string; 
     for await (const r of reader.oldestFirst()) if (r.verdict === 'accepted' && (r.body !== undefined || r.rawBody !== undefined)) write(r);
     reportSkipped(reader, out);
   } else {
-    const r = await find(reader, id, out);
+    const r = await find(reader, id, out, { replayable: true });
     if (r.body === undefined && r.rawBody === undefined) throw new CliError(`capture ${r.id} has no body (it was rejected with ${r.status})`, 'pick an accepted capture from cometbot captures list');
     write(r);
   }
@@ -238,4 +254,10 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
     deps.signals.once('SIGTERM', resolve);
   });
   await inspector.close();
+}
+
+/** A capture id as a file name: letters, digits, "-", "_" and "." only, never ".." or a path. */
+export function fixtureName(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120);
+  return name || 'capture';
 }

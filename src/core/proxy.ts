@@ -9,6 +9,8 @@ export function proxyFor(target: URL, env: ProxyEnv): string | undefined {
   const proxy = target.protocol === 'https:' ? env.httpsProxy ?? env.httpProxy : env.httpProxy;
   if (!proxy) return undefined;
   const host = target.hostname.toLowerCase();
+  // Loopback (the emulator, a local test server) never goes through a proxy: it could not reach it.
+  if (host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return undefined;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   for (const raw of (env.noProxy ?? '').split(/[,\s]+/)) {
     const entry = raw.trim().toLowerCase();

@@ -14,12 +14,15 @@ afterEach(async () => {
   proxy?.close();
 });
 
-/** A minimal forward proxy: absolute-URI requests and CONNECT tunnels (what hpagent uses). */
+/**
+ * A minimal forward proxy: absolute-URI requests and CONNECT tunnels (what hpagent uses). It resolves
+ * the name emulator.test to 127.0.0.1 itself, as a corporate proxy resolves names the client cannot.
+ */
 async function startProxy(seen: string[]): Promise<string> {
   proxy = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     const target = new URL(req.url!);
-    const upstream = request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
+    const upstream = request({ host: target.hostname === 'emulator.test' ? '127.0.0.1' : target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode!, up.headers);
       up.pipe(res);
     });
@@ -28,7 +31,7 @@ async function startProxy(seen: string[]): Promise<string> {
   proxy.on('connect', (req, socket, head) => {
     seen.push(`CONNECT ${req.url}`);
     const [host, port] = req.url!.split(':');
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(Number(port), host === 'emulator.test' ? '127.0.0.1' : host!, () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(socket);
@@ -42,19 +45,24 @@ async function startProxy(seen: string[]): Promise<string> {
 }
 
 describe('HTTP(S)_PROXY', () => {
-  it('sends REST calls through HTTP_PROXY, and not for NO_PROXY hosts', async () => {
+  it('sends REST calls through HTTP_PROXY', async () => {
     emulator = await startEmulator();
     const seen: string[] = [];
     const proxyUrl = await startProxy(seen);
-    const args = ['say', '--to', 'alice', 'via proxy'];
-    const env = { COMETCHAT_API_KEY: TEST_KEY, HTTP_PROXY: proxyUrl };
-    const init = makeDeps({ env });
-    const code = await main(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'proxied', '--api-url', emulator.baseUrl], init);
+    const apiUrl = emulator.baseUrl.replace('127.0.0.1', 'emulator.test'); // a name only the proxy knows
+    const init = makeDeps({ env: { COMETCHAT_API_KEY: TEST_KEY, HTTP_PROXY: proxyUrl } });
+    const code = await main(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'proxied', '--api-url', apiUrl, '-y'], init);
     expect(code, init.stderr.text()).toBe(0);
-    expect(seen[0]).toBe(`CONNECT ${new URL(emulator.baseUrl).host}`);
-    const count = seen.length;
-    const home = init.env.COMETBOT_HOME!;
-    expect(await main(args, makeDeps({ home, env: { ...env, NO_PROXY: '127.0.0.1' } }))).toBe(0);
-    expect(seen.length).toBe(count);
+    expect(seen[0]).toBe(`CONNECT ${new URL(apiUrl).host}`);
+  });
+
+  it('never sends loopback (the emulator) through the proxy, so the offline demo works behind one', async () => {
+    emulator = await startEmulator();
+    const seen: string[] = [];
+    const proxyUrl = await startProxy(seen);
+    const init = makeDeps({ env: { COMETCHAT_API_KEY: TEST_KEY, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } });
+    expect(await main(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'direct', '--api-url', emulator.baseUrl, '-y'], init)).toBe(0);
+    expect(await main(['say', '--to', 'alice', 'direct'], makeDeps({ home: init.env.COMETBOT_HOME!, env: { COMETCHAT_API_KEY: TEST_KEY, HTTP_PROXY: proxyUrl } }))).toBe(0);
+    expect(seen).toEqual([]);
   });
 });

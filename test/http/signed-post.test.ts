@@ -95,3 +95,10 @@ describe('signedPost', () => {
     expect(result.error).toBe('ECONNREFUSED');
   });
 });
+
+describe('signedPost to a port fetch refuses', () => {
+  it('explains the WHATWG bad port instead of a bare "bad port"', async () => {
+    const result = await signedPost({ url: 'http://127.0.0.1:6000/bot', body: '{}', userAgent: 'x' });
+    expect(result.error).toBe('port blocked by fetch (a WHATWG "bad port" such as 6000 or 6665–6669): give your bot another port');
+  });
+});
