@@ -30,8 +30,8 @@ export class UsageError extends CliError {
 /** Ctrl-C at a prompt. */
 export class CancelledError extends CliError {
   override readonly exitCode = EXIT.cancelled;
-  constructor(message = 'cancelled') {
-    super(message);
+  constructor(message = 'cancelled', hint = 'nothing more was done; run the command again when ready') {
+    super(message, hint);
   }
 }
 

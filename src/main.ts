@@ -96,6 +96,11 @@ function inheritBehaviour(cmd: Command, deps: Deps): void {
 
 export async function main(argv: string[], deps: Deps): Promise<number> {
   const program = await buildProgram(deps, argv);
+  if (argv.length === 0) {
+    // No command is a usage error (like an unknown one): the help goes to stderr, exit 2.
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

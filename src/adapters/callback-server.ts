@@ -219,7 +219,14 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
    * expected value is no secret (generated credentials have a fixed length).
    */
   private authorized(header: string | undefined): boolean {
-    if (typeof header !== 'string' || header.length !== this.expectedAuth!.length) return false;
+    if (typeof header !== 'string') return false;
+    // RFC 7235: the scheme name is case-insensitive, and one or more spaces may follow it.
+    if (!header.startsWith('Basic ')) {
+      const m = /^basic +(\S+) *$/i.exec(header);
+      if (!m) return false;
+      header = `Basic ${m[1]}`;
+    }
+    if (header.length !== this.expectedAuth!.length) return false;
     const given = Buffer.from(header, 'latin1');
     return given.length === this.expectedAuth!.length && this.timingSafeEqual!(given, this.expectedAuth!);
   }

@@ -102,6 +102,11 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
     }
   }
 
+  /** A second Ctrl-C: the whole group is killed now, without waiting. */
+  killNow(): void {
+    if (this.child?.pid) signalGroup(this.child.pid, 'SIGKILL');
+  }
+
   /** Ends the bot's whole process group: SIGTERM, then SIGKILL after the grace period. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= this.end();

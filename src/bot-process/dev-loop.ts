@@ -84,6 +84,11 @@ export class DevLoop extends EventEmitter<DevLoopEvents> {
     }
   }
 
+  /** A second Ctrl-C: kill the bot's group now. */
+  killNow(): void {
+    this.bot?.killNow();
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearTimeout(this.timer);

@@ -7,6 +7,7 @@ import type { ConfigFile, Profile } from '../core/profile.js';
 import { apiBaseUrl, findProfile, pick, profileProblem } from '../core/profile.js';
 import { readEnv } from '../env.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { validateUrl } from '../core/validate.js';
 import { version } from '../version.js';
 
 export { globalOptions, type GlobalOptions } from './global-options.js';
@@ -49,6 +50,7 @@ export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, 
   const appId = pick(env.appId, profile.appId)!;
   const region = pick(env.region, profile.region)!;
   const apiKey = pick(env.apiKey, profile.apiKey)!;
+  if (!flags.apiUrl && env.apiUrl) validateUrl(env.apiUrl, 'COMETBOT_API_URL');
   const baseUrl = apiBaseUrl(appId, region, pick(flags.apiUrl, env.apiUrl, profile.apiUrl));
   return { profileName: g.profile, profile: { ...profile, appId, region: region as Profile['region'], apiKey }, config, store, baseUrl, apiKey };
 }

@@ -89,20 +89,21 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
   const closeAll = async () => {
     for (const close of stack.splice(0).reverse()) await close().catch(() => undefined);
   };
-  // Ctrl-C: stop everything and exit 0; a second one: 130 at once.
+  // Ctrl-C: stop everything and exit 0; a second one: the bot's group is killed and 130 at once.
   let stopRequested: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
-  let forced = false;
+  let signals = 0;
+  let forceRequested: () => void = () => undefined;
+  const forced = new Promise<'forced'>((resolve) => (forceRequested = () => resolve('forced')));
+  let loop: DevLoop | undefined;
   const onSignal = () => {
-    if (forced) return;
-    forced = true;
-    stopRequested();
-    deps.signals.once('SIGINT', () => {
-      throw new CancelledError('stopped at once (second Ctrl-C)');
-    });
+    signals += 1;
+    if (signals === 1) return stopRequested();
+    loop?.killNow();
+    forceRequested();
   };
-  deps.signals.once('SIGINT', onSignal);
-  deps.signals.once('SIGTERM', onSignal);
+  deps.signals.on('SIGINT', onSignal);
+  deps.signals.on('SIGTERM', onSignal);
   try {
     let env: Record<string, string | undefined>;
     let emulator: Emulator | undefined;
@@ -125,7 +126,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
         COMETCHAT_CALLBACK_PASSWORD: conn!.profile.callback.password,
       };
     }
-    const loop = new DevLoop({
+    loop = new DevLoop({
       bot: { command: command[0]!, args: command.slice(1), env: { ...deps.env, ...env, PORT: String(botPort) }, cwd },
       port: botPort,
       startTimeoutMs,
@@ -133,9 +134,10 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       ignore,
       cwd,
     });
-    stack.push(() => loop.close());
-    renderLoop(loop, out, command);
-    await loop.start();
+    const started = loop;
+    stack.push(() => started.close());
+    renderLoop(started, out, command);
+    await started.start();
 
     if (mode === 'emulate') {
       const { watchTurns } = await import('./dev-render.js');
@@ -156,9 +158,14 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       stopRequested();
     }
   } finally {
+    if ((await Promise.race([closeAll(), forced])) === 'forced') {
+      deps.signals.off('SIGINT', onSignal);
+      deps.signals.off('SIGTERM', onSignal);
+      // eslint-disable-next-line no-unsafe-finally -- a forced stop replaces whatever was thrown
+      throw new CancelledError('stopped at once by a second Ctrl-C', 'the bot was killed; run cometbot dev again');
+    }
     deps.signals.off('SIGINT', onSignal);
     deps.signals.off('SIGTERM', onSignal);
-    await closeAll();
   }
   out.info(out.ce.dim('dev: bot stopped'));
 }

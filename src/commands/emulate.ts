@@ -45,7 +45,7 @@ Examples:
   $ cometbot init --app-id emulator --region us --uid my-bot && cometbot listen --no-tunnel
 
 At the chat prompt: type a message to send it as the current user; /to <uid>, /group <guid>,
-/as <uid>, /state, /help, /quit. Off a terminal it just serves and logs.
+/join <guid> (the bot joins a group), /add <uid> <guid>, /as <uid>, /state, /help, /quit. Off a terminal it just serves and logs.
 Scripts can read GET /_emulator/state for conversations and callback deliveries.`,
     )
     .action(async (raw: EmulateFlags, cmd: Command) => {
@@ -75,6 +75,10 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
     throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass another port: --port 0 picks a free one');
   }
   const envLine = `COMETBOT_API_URL=${emulator.baseUrl} COMETCHAT_API_KEY=${emulator.apiKey}`;
+  if (!isLoopbackHost(flags.host ?? '127.0.0.1')) {
+    out.warn(`listening on ${flags.host}: anyone on your network can use this emulator${(flags.apiKey ?? DEFAULT_EMULATOR_KEY) === DEFAULT_EMULATOR_KEY ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
+  }
+
   if (g.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
   else {
     out.info(`${out.ce.bold('cometbot emulate')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}`);
@@ -96,6 +100,15 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
   if (!g.json) out.info(out.ce.dim(`emulator stopped: ${emulator.state.messages.length} message(s), ${emulator.state.deliveries.length} callback deliver${emulator.state.deliveries.length === 1 ? 'y' : 'ies'}`));
 }
 
+/** The prompt's commands that take arguments, and how many. */
+const USAGE: Record<string, { args: number; text: string }> = {
+  '/to': { args: 1, text: '/to <uid>: talk to a user or bot' },
+  '/group': { args: 1, text: '/group <guid>: talk in a group' },
+  '/join': { args: 1, text: '/join <guid>: the bot you talk to joins a group' },
+  '/add': { args: 2, text: '/add <uid> <guid>: add someone to a group' },
+  '/as': { args: 1, text: '/as <uid>: be someone else' },
+};
+
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */
 export interface Printer {
   before: () => void;
@@ -110,6 +123,13 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
     const who = emulator.state.bots.has(String(m.sender)) ? out.c.magenta(safeLine(String(m.sender))) : out.c.cyan(safeLine(String(m.sender)));
     printer.before();
     out.data(`${who} → ${safeLine(String(m.receiver))}${m.receiverType === 'group' ? ' (group)' : ''}: ${safeLine(text)}`);
+    printer.after();
+  });
+  // A refused REST call is what a developer needs to see ("why does my bot get 401?").
+  emulator.on('outbox', (e) => {
+    if (e.status < 400 || e.injected || json) return;
+    printer.before();
+    out.warn(`${e.method} ${e.path}${e.host ? ` (via ${safeLine(e.host)})` : ''} → ${e.status} ${e.errorCode ?? ''}`);
     printer.after();
   });
   emulator.on('turn', (t) => {
@@ -168,12 +188,26 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
         rl.prompt();
         continue;
       }
-      const [cmd, arg] = line.split(/\s+/, 2);
-      if (cmd === '/help') out.info('/to <uid>: talk to a user or bot · /group <guid>: talk in a group · /as <uid>: be someone else · /state: bots and groups · /quit');
-      else if (cmd === '/to' && arg) target = { receiver: arg.toLowerCase(), receiverType: 'user' };
-      else if (cmd === '/group' && arg) target = { receiver: arg.toLowerCase(), receiverType: 'group' };
-      else if (cmd === '/as' && arg) {
-        sender = arg.toLowerCase();
+      const [cmd, arg, arg2] = line.split(/\s+/, 3);
+      const usage = USAGE[cmd!];
+      if (usage && usage.args > (arg2 !== undefined ? 2 : arg !== undefined ? 1 : 0)) out.warn(`usage: ${usage.text}`);
+      else if (cmd === '/help') out.info(Object.values(USAGE).map((u) => u.text).join(' · ') + ' · /state: bots and groups · /quit');
+      else if (cmd === '/to') target = { receiver: arg!.toLowerCase(), receiverType: 'user' };
+      else if (cmd === '/group') target = { receiver: arg!.toLowerCase(), receiverType: 'group' };
+      else if (cmd === '/join' || cmd === '/add') {
+        // /join <guid>: the bot you talk to joins the group; /add <uid> <guid>: anyone does.
+        const [uid, guid] = cmd === '/join' ? [current()?.receiverType === 'user' ? current()!.receiver : undefined, arg!] : [arg!, arg2!];
+        const group = emulator.state.groups.get(guid.toLowerCase());
+        if (!uid) out.warn('no bot to add yet: /to <bot uid> first, or /add <uid> <guid>');
+        else if (!group) out.warn(`no group ${guid} (groups: ${[...emulator.state.groups.keys()].join(', ') || 'none'})`);
+        else if (!emulator.state.users.has(uid.toLowerCase())) out.warn(`no user ${uid}`);
+        else {
+          group.members.add(uid.toLowerCase());
+          const bot = emulator.state.bots.get(uid.toLowerCase());
+          out.info(`${uid} joined group ${group.guid}${bot ? ` (its groupChatSetting is ${bot.groupChatSetting}${bot.groupChatSetting === 'mentionedMessages' ? `: write <@uid:${bot.uid}> to reach it` : ''})` : ''}`);
+        }
+      } else if (cmd === '/as') {
+        sender = arg!.toLowerCase();
         if (!emulator.state.users.has(sender)) emulator.state.users.set(sender, { uid: sender, name: sender, status: 'online', role: 'default', createdAt: emulator.state.now() });
       } else if (cmd === '/state') {
         for (const b of emulator.state.bots.values()) out.info(`bot ${b.uid}: ${b.enabled ? 'enabled' : 'disabled'}, webhook ${b.webhookURL ?? '(none)'}, groups: ${b.groupChatSetting}`);
@@ -194,4 +228,8 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
     printer.before = printer.after = () => undefined;
     rl.close();
   }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

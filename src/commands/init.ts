@@ -88,7 +88,11 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   const prompt = async <T>(q: (p: Prompts) => Promise<T>): Promise<T> => q(await deps.prompts());
   const required = async (flag: string, given: string | undefined, q: (p: Prompts) => Promise<string>): Promise<string> => {
     if (given !== undefined) return given;
-    if (!ask) throw new UsageError(`missing ${flag}`, `pass ${flag.split(' ')[0]} <value>, or run cometbot init on a terminal to be asked`);
+    if (!ask) {
+      // A secret is best given through the environment (a command line is visible in ps).
+      const how = flag.startsWith('--api-key') ? 'set COMETCHAT_API_KEY (better than --api-key: a command line is visible to other users)' : `pass ${flag.split(' ')[0]} <value>`;
+      throw new UsageError(`missing ${flag}`, `${how}, or run cometbot init on a terminal to be asked`);
+    }
     return prompt(q);
   };
   /** A value with a default: asked on a terminal unless --yes, else the default. */

@@ -307,7 +307,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       deps.signals.on('SIGINT', stop);
       deps.signals.on('SIGTERM', stop);
     });
-    if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished');
+    if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished', 'every acknowledged request is in the capture file; forwards and replies still queued were dropped');
 
     async function shutdown(): Promise<void> {
       if (!g.json) out.info(out.ce.dim('\nstopping…'));

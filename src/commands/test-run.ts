@@ -98,6 +98,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   let interrupted = false;
   let running = false;
   const onSignal = () => {
+    if (interrupted) return run.killNow(); // a second signal: no grace period for the bot
     interrupted = true;
     run.interrupt();
     // Still starting (the bot not listening yet): stop everything now.

@@ -83,15 +83,22 @@ export function validateCredential(raw: string, what: 'username' | 'password', f
   return raw;
 }
 
+/** An example that fits the flag: an API base URL, an avatar image, or a bot's webhook. */
+function exampleUrl(flag: string): string {
+  if (/api-url|API_URL/i.test(flag)) return 'http://127.0.0.1:4747/v3';
+  if (flag === '--avatar') return 'https://example.com/avatar.png';
+  return 'http://127.0.0.1:3000/bot';
+}
+
 export function validateUrl(raw: string, flag: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`invalid URL for ${flag}: "${raw}"`, `pass a full URL such as ${flag} http://127.0.0.1:3000/bot`);
+    throw new UsageError(`invalid URL for ${flag}: "${raw}"`, flag.startsWith('--') ? `pass a full URL such as ${flag} ${exampleUrl(flag)}` : `set it to a full URL such as ${exampleUrl(flag)}, or unset it`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`invalid URL for ${flag}: only http and https are supported`, `pass a URL such as ${flag} http://127.0.0.1:3000/bot`);
+    throw new UsageError(`invalid URL for ${flag}: only http and https are supported`, `pass a URL such as ${exampleUrl(flag)}`);
   }
   return url;
 }

@@ -362,8 +362,16 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         },
       };
     }
+    if (method === 'DELETE' && path === '/_emulator/faults') {
+      this.state.faults = [];
+      return { data: { faults: [], botsApi: this.state.botsApi } };
+    }
     if (method === 'POST' && path === '/_emulator/faults') {
-      if (Array.isArray(body.faults)) this.state.faults.push(...(body.faults as Fault[]));
+      // Appends; {"replace": true} replaces the list (so {"faults": [], "replace": true} clears it, as DELETE does).
+      if (body.faults !== undefined) {
+        const faults = Array.isArray(body.faults) ? body.faults.map(checkFault) : fail(400, 'ERR_BAD_REQUEST', 'faults must be a list of {status, code, times, retryAfter?, match?}.');
+        this.state.faults = body.replace === true ? faults : [...this.state.faults, ...faults];
+      } else if (body.replace === true) this.state.faults = [];
       if (typeof body.botsApi === 'boolean') this.state.botsApi = body.botsApi;
       return { data: { faults: this.state.faults, botsApi: this.state.botsApi } };
     }
@@ -656,6 +664,18 @@ function requiredString(body: Record<string, unknown>, field: string): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkFault(raw: unknown): Fault {
+  const f = (isObject(raw) ? raw : {}) as Record<string, unknown>;
+  const status = f.status;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) fail(400, 'ERR_BAD_REQUEST', 'fault.status must be a whole number from 400 to 599.');
+  if (typeof f.code !== 'string' || !f.code) fail(400, 'ERR_BAD_REQUEST', 'fault.code must be a CometChat error code, e.g. ERR_TOO_MANY_REQUESTS.');
+  const times = f.times === undefined ? 1 : f.times;
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) fail(400, 'ERR_BAD_REQUEST', 'fault.times must be a whole number of at least 1.');
+  if (f.retryAfter !== undefined && (typeof f.retryAfter !== 'number' || f.retryAfter < 0)) fail(400, 'ERR_BAD_REQUEST', 'fault.retryAfter must be a number of seconds.');
+  if (f.match !== undefined && typeof f.match !== 'string') fail(400, 'ERR_BAD_REQUEST', 'fault.match must be a string.');
+  return { status: status as number, code: f.code as string, times: times as number, ...(f.retryAfter !== undefined ? { retryAfter: f.retryAfter as number } : {}), ...(typeof f.match === 'string' ? { match: f.match } : {}) };
 }
 
 /** {appId}.api-{region}.cometchat.io or api-{region}.cometchat.io, in any case. */

@@ -139,6 +139,11 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     return summary;
   }
 
+  /** A second Ctrl-C: the bot's process group is killed now rather than after the grace period. */
+  killNow(): void {
+    this.botProcess?.killNow();
+  }
+
   /** Ctrl-C / SIGTERM: the case in progress stops at its next wait. */
   interrupt(): void {
     this.abort.abort();

@@ -40,7 +40,7 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', () => {
     deps = makeDeps({ home });
     const forward = `http://127.0.0.1:${(target.address() as AddressInfo).port}/bot`;
     done = main(['--json', 'listen', '--no-tunnel', '--port', '0', '--inspect', '--inspect-port', '0', '--forward-to', forward], deps);
-    for (let i = 0; i < 300 && !deps.stdout.text().includes('"ready"'); i++) await new Promise((r) => setTimeout(r, 10));
+    await deps.stdout.until('"ready"');
     ready = JSON.parse(deps.stdout.text().split('\n')[0]!);
     expect(ready.inspectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     browser = await chromium.launch({
@@ -184,7 +184,7 @@ describe.skipIf(!haveChromium)('captures inspect in Chromium (read-only, 10,000 
     writeManyCaptures(`${home}/captures`, 10_000);
     const deps = makeDeps({ home });
     const done = main(['--json', 'captures', 'inspect', '--inspect-port', '0'], deps);
-    for (let i = 0; i < 300 && !deps.stdout.text().includes('inspectUrl'); i++) await new Promise((r) => setTimeout(r, 10));
+    await deps.stdout.until('inspectUrl');
     const { inspectUrl } = JSON.parse(deps.stdout.text().trim());
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     try {

@@ -11,13 +11,9 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
     stdin.setRawMode = () => undefined;
     deps.stdin = stdin;
     const done = main(['emulate', '--port', '0', '--as', 'bob'], deps);
-    const waitFor = async (pred: () => boolean) => {
-      for (let i = 0; i < 300 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
-      if (!pred()) throw new Error('stdout: ' + deps.stdout.text() + ' stderr: ' + deps.stderr.text());
-    };
-    await waitFor(() => deps.stderr.text().includes('Type a message'));
+    await deps.stderr.until('Type a message');
     stdin.write('anyone there?\n');
-    await waitFor(() => deps.stderr.text().includes('no one to talk to yet'));
+    await deps.stderr.until('no one to talk to yet');
     // A bot registered after the prompt started becomes the default target.
     const base = /a local CometChat at (\S+)/.exec(deps.stderr.text())![1]!;
     const api = (method: string, path: string, body: unknown) =>
@@ -25,13 +21,20 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
     await api('POST', '/users', { uid: 'late-bot', name: 'Late Bot' });
     await api('POST', '/bots', { uid: 'late-bot' });
     stdin.write('hi bot\n');
-    await waitFor(() => deps.stdout.text().includes('bob → late-bot: hi bot'));
+    await deps.stdout.until('bob → late-bot: hi bot');
     stdin.write('/to alice\n');
     stdin.write('hello alice\n');
-    await waitFor(() => deps.stdout.text().includes('bob → alice: hello alice'));
+    await deps.stdout.until('bob → alice: hello alice');
     stdin.write('/group team\n');
     stdin.write('hi team\n');
-    await waitFor(() => deps.stdout.text().includes('bob → team (group): hi team'));
+    await deps.stdout.until('bob → team (group): hi team');
+    // The bot is not in team: the message is not relayed, and the prompt says why; /join puts it there.
+    await deps.stderr.until('not relayed: bot late-bot is not a member of group team');
+    stdin.write('/to\n');
+    await deps.stderr.until('usage: /to <uid>: talk to a user or bot');
+    stdin.write('/to late-bot\n');
+    stdin.write('/join team\n');
+    await deps.stderr.until('late-bot joined group team');
     stdin.write('/quit\n');
     expect(await done).toBe(0);
     expect(deps.stderr.text()).toContain('emulator stopped: 3 message(s)');

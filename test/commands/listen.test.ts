@@ -35,13 +35,12 @@ async function startListen(args: string[], opts: { openTunnel?: TunnelOpener; en
   const deps = makeDeps({ home, openTunnel: opts.openTunnel, env: opts.env });
   const done = main(['--json', 'listen', '--port', '0', ...args], deps);
   const events = () => deps.stdout.text().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // Awaits listen's NDJSON writes: resolves as soon as an event matching `pred` is out.
   const waitFor = async (pred: (e: any) => boolean, what = 'event') => {
-    for (let i = 0; i < 400; i++) {
-      const found = events().find(pred);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`timed out waiting for ${what}; stderr: ${deps.stderr.text()}`);
+    await deps.stdout.until(() => events().some(pred)).catch(() => {
+      throw new Error(`timed out waiting for ${what}; stderr: ${deps.stderr.text()}`);
+    });
+    return events().find(pred);
   };
   const ready = await Promise.race([waitFor((e) => e.event === 'ready', 'ready'), done.then((code) => Promise.reject(new Error(`listen ended early with ${code}: ${deps.stderr.text()}`)))]);
   return {
@@ -93,7 +92,7 @@ describe('listen: tunnel and webhook registration', () => {
     expect(calls(emulator)).toEqual(['PUT /bots/helper']);
     expect(emulator.requests[0]!.body).toEqual({ webhookURL: l.ready.publicUrl, enabled: true });
     expect(emulator.state.bots.get('helper')).toMatchObject({ webhookURL: l.ready.publicUrl, enabled: true });
-    await l.waitFor(() => l.deps.stderr.text().includes('public URL verified'), 'self-test');
+    await l.deps.stderr.until('public URL verified');
     // The self-test is answered but never recorded.
     expect(await l.stop()).toBe(0);
     expect(t.closed()).toBe(1);
@@ -256,8 +255,7 @@ describe('listen: shutdown and timeouts', () => {
     const url = new URL(l.ready.localUrl);
     const req = request({ host: url.hostname, port: url.port, path: '/', method: 'POST', headers: { ...AUTH, 'content-length': '100' } });
     req.on('error', () => undefined);
-    req.write('{"partial":');
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise<void>((r) => req.write('{"partial":', () => r()));
     l.deps.signals.emit('SIGINT');
     l.deps.signals.emit('SIGINT');
     expect(await l.done).toBe(130);

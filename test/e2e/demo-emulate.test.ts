@@ -57,8 +57,9 @@ describe('cometbot emulate (spawned, no TTY)', () => {
     const m = await fetch(`${ready.baseUrl}/messages`, { method: 'POST', headers: { apikey: 'k-123', onBehalfOf: 'alice', 'content-type': 'application/json' }, body: JSON.stringify({ receiver: 'bob', receiverType: 'user', category: 'message', type: 'text', data: { text: 'yo' } }) });
     expect(m.status).toBe(200);
     await new Promise<void>((resolve) => {
-      const check = () => (out.includes('"event":"message"') ? resolve() : setTimeout(check, 10));
+      const check = () => out.includes('"event":"message"') && resolve();
       check();
+      child.stdout.on('data', check);
     });
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('exit', r));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 import { startEmulator, TEST_KEY } from '../helpers/emulator.js';
-import { tempHome } from '../helpers/deps.js';
+import { tempHome, writeProfile } from '../helpers/deps.js';
 import type { Emulator } from '../../src/emulator/server.js';
 
 let emulator: Emulator;
@@ -62,5 +62,22 @@ describe('the built binary', () => {
     const env = { COMETBOT_HOME: tempHome(), COMETCHAT_API_KEY: TEST_KEY, COMETBOT_API_URL: 'http://127.0.0.1:1/v3', COMETBOT_DEBUG: '1' };
     const r = await runCli(['init', '--app-id', 'a1', '--region', 'us', '--uid', 'x'], { env });
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('the command line itself', () => {
+  it('no command is a usage error (2) with the help on stderr', async () => {
+    const r = await runCli([], { env: { HOME: tempHome() } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: cometbot');
+  });
+
+  it('a COMETBOT_API_URL that is not a URL is a usage error naming the variable', async () => {
+    const home = tempHome();
+    writeProfile(home, 'http://127.0.0.1:9/v3');
+    const r = await runCli(['say', '--to', 'alice', 'hi'], { env: { COMETBOT_HOME: home, HOME: home, COMETBOT_API_URL: 'garbage' } });
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'error: invalid URL for COMETBOT_API_URL: "garbage"']);
+    expect(r.stderr).toContain('hint: set it to a full URL such as http://127.0.0.1:4747/v3, or unset it');
   });
 });

@@ -101,3 +101,24 @@ describe('CallbackServer after a refused (503) delivery', () => {
     expect(lines.map((l) => l.duplicate)).toEqual([undefined, true]);
   });
 });
+
+describe('Basic Auth scheme (RFC 7235)', () => {
+  it('accepts the scheme name in any case and more than one space after it', async () => {
+    const { CallbackServer } = await import('../../src/adapters/callback-server.js');
+    const { CaptureStore } = await import('../../src/adapters/capture-store.js');
+    const { tempHome } = await import('../helpers/deps.js');
+    const store = new CaptureStore(`${tempHome()}/c.jsonl`);
+    const creds = { username: 'cometbotABCDEF', password: 'x'.repeat(32) };
+    const server = new CallbackServer({ host: '127.0.0.1', port: 0, path: '/', credentials: creds, store, runTag: 'abcdef', now: () => new Date() });
+    const { url } = await server.start();
+    const token = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
+    const statuses: number[] = [];
+    for (const header of [`Basic ${token}`, `basic ${token}`, `BASIC   ${token}`, `Bearer ${token}`, `Basic ${token}x`]) {
+      const r = await fetch(url, { method: 'POST', headers: { authorization: header, 'content-type': 'application/json' }, body: '{}' });
+      statuses.push(r.status);
+    }
+    await server.close(1000);
+    await store.close();
+    expect(statuses).toEqual([200, 200, 200, 401, 401]);
+  });
+});

@@ -254,3 +254,17 @@ describe('emulator: health, reset, outbox, turns', () => {
     expect([log.length, log[0], log.at(-1)]).toEqual([10_000, 5, 10_004]);
   });
 });
+
+describe('emulator faults endpoint', () => {
+  it('appends validated faults, replaces them with replace: true, and clears them with DELETE', async () => {
+    emulator = await startEmulator();
+    const post = (body: unknown) => fetch(`${emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => [r.status, (await r.json()) as any] as const);
+    expect((await post({ faults: [{ status: 429, code: 'ERR_TOO_MANY_REQUESTS', times: 2 }] }))[1].data.faults).toHaveLength(1);
+    expect((await post({ faults: [{ status: 503, code: 'ERR_UNAVAILABLE' }] }))[1].data.faults).toHaveLength(2);
+    expect((await post({ faults: [{ status: 200, code: 'X' }] }))).toEqual([400, expect.objectContaining({ error: expect.objectContaining({ code: 'ERR_BAD_REQUEST' }) })]);
+    expect((await post({ faults: [], replace: true }))[1].data.faults).toEqual([]);
+    await post({ faults: [{ status: 500, code: 'ERR_X' }] });
+    const cleared = await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' }).then((r) => r.json() as Promise<any>);
+    expect(cleared.data.faults).toEqual([]);
+  });
+});
