@@ -172,11 +172,17 @@ export const PAGE_JS = String.raw`'use strict';
     ta.remove();
   }
 
+  // Paste-safe: every value from the capture (a header, the body) is one single-quoted shell word, so
+  // no quote, newline or heredoc marker in it can end the quoting.
+  function shellQuote(s) {
+    return "'" + String(s).replace(/'/g, "'\\''") + "'";
+  }
+
   function curlFor(r) {
     var body = r.body !== undefined ? JSON.stringify(r.body) : (r.rawBody || '');
     var url = config.forwardTo || 'http://127.0.0.1:3978/';
     var type = r.json ? 'application/json' : String((r.headers && r.headers['content-type']) || 'text/plain');
-    return "curl -X POST '" + url + "' -u \"$CALLBACK_USER:$CALLBACK_PASSWORD\" -H 'content-type: " + type + "' --data-binary @- <<'JSON'\n" + body + '\nJSON';
+    return 'curl -X POST ' + shellQuote(url) + ' -u "$CALLBACK_USER:$CALLBACK_PASSWORD" -H ' + shellQuote('content-type: ' + type) + ' --data-binary ' + shellQuote(body);
   }
 
   function showDetail(r) {

@@ -175,6 +175,22 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', () => {
     await otherPage.close();
     other.close();
   });
+
+  it('Copy as curl is paste-safe: a crafted content type or a body line cannot end the quoting', async () => {
+    const hostileType = "text/plain' ; echo INJECTED-1 ; echo '";
+    const hostileBody = "hi\nJSON\necho INJECTED-2\n'; echo INJECTED-3; '";
+    await post(ready.localUrl, hostileBody, { ...AUTH, 'content-type': hostileType });
+    await page.waitForSelector('.row:has-text("not JSON"), .row >> nth=-1');
+    await page.click('.row >> nth=0');
+    await page.click('button:has-text("Copy as curl")');
+    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    // Run what was copied with curl replaced by a function that prints its arguments one per line.
+    const { execFileSync } = await import('node:child_process');
+    const printed = execFileSync('sh', ['-c', `curl() { for a in "$@"; do printf '<%s>\\n' "$a"; done; }\nCALLBACK_USER=u CALLBACK_PASSWORD=p\n${curl}`], { encoding: 'utf8' });
+    expect(printed).not.toMatch(/^INJECTED/m);
+    expect(printed).toContain(`<content-type: ${hostileType}>`);
+    expect(printed).toContain(`<${hostileBody}>`);
+  });
 });
 
 describe.skipIf(!haveChromium)('captures inspect in Chromium (read-only, 10,000 captures)', () => {
