@@ -13,7 +13,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main, createDeps } = await import('../dist/bundle/main.js');
-const code = await main(process.argv.slice(2), createDeps());
-// Cancelled (Ctrl-C at a prompt, or a second Ctrl-C in listen): leave now, whatever is still open.
-if (code === 130) process.exit(code);
+const deps = createDeps();
+const code = await main(process.argv.slice(2), deps);
+// Cancelled (Ctrl-C at a prompt, or a second Ctrl-C in listen), or a stdout nobody reads: leave now.
+if (code === 130 || deps.exitNow) process.exit(code);
 process.exitCode = code;

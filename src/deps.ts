@@ -24,6 +24,11 @@ export interface Deps {
   randomBytes: (n: number) => Uint8Array;
   /** Where shutdown signals come from; tests emit on their own emitter. */
   signals: NodeJS.EventEmitter;
+  /**
+   * Set by a command that gave up on a stalled stdout: the entry point then ends the process at once
+   * rather than wait for a reader that may never come (queued output keeps a process alive).
+   */
+  exitNow?: boolean;
   /** Waits between retries; tests pass one that does not wait. */
   sleep: (ms: number) => Promise<void>;
 }

@@ -115,7 +115,9 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;
     // commander already printed its "error: …" line.
-    deps.stderr.write('hint: run cometbot --help (or cometbot <command> --help) for usage\n');
+    // A text that starts with "-" (say --to alice "-5 degrees") reads as an option: "--" ends the options.
+    if (e.code === 'commander.unknownOption' && / '-[^-]*\s/.test(e.message)) deps.stderr.write('hint: a text that starts with "-" goes after --, e.g. cometbot say --to alice -- "-5 degrees today"\n');
+    else deps.stderr.write('hint: run cometbot --help (or cometbot <command> --help) for usage\n');
     return EXIT.usage;
   }
   if (isCliError(e) && e.reported) return e.exitCode;

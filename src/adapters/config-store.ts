@@ -19,6 +19,16 @@ export function createConfigStore(env: Env, warn: (line: string) => void): Confi
   const file = join(dir, 'config.json');
 
   function tighten(): void {
+    // The folder too: a 0777 folder lets anyone replace the 0600 file.
+    try {
+      const dirMode = statSync(dir).mode & 0o777;
+      if (dirMode & 0o077) {
+        chmodSync(dir, 0o700);
+        warn(`${dir} was open to others (mode ${dirMode.toString(8)}); tightened it to 700 because it holds your API key`);
+      }
+    } catch {
+      // not ours to fix (shared folder): the file check below still runs
+    }
     let mode: number;
     try {
       mode = statSync(file).mode & 0o777;

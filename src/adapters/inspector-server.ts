@@ -107,7 +107,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
     if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return send(res, 403, { error: 'forbidden host' });
     const url = new URL(req.url ?? '/', 'http://inspector');
-    const method = req.method ?? 'GET';
+    // HEAD is a GET without the body (Node drops it): same answers, same checks.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     if (method === 'POST') {
       // CSRF: a page elsewhere may POST here; browsers always say where from.
       const origin = req.headers.origin;
@@ -115,7 +116,16 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'expected application/json' });
     } else if (method !== 'GET') return send(res, 405, { error: 'method not allowed' });
 
-    const path = url.pathname;
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, { error: 'malformed percent-encoding in the path' });
+    }
+    if (method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(204, SECURITY_HEADERS).end(); // no icon: and no console error on every page load
+      return;
+    }
     if (method === 'GET' && path === '/') return sendText(res, 'text/html; charset=utf-8', PAGE_HTML);
     if (method === 'GET' && path === '/app.js') return sendText(res, 'text/javascript; charset=utf-8', PAGE_JS);
     if (method === 'GET' && path === '/app.css') return sendText(res, 'text/css; charset=utf-8', PAGE_CSS);
@@ -128,7 +138,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       return send(res, 200, rows);
     }
     if (method === 'GET' && path.startsWith('/api/captures/')) {
-      const record = byId.get(decodeURIComponent(path.slice('/api/captures/'.length)));
+      const record = byId.get(path.slice('/api/captures/'.length));
       return record ? send(res, 200, record) : send(res, 404, { error: 'no such capture' });
     }
     if (method === 'GET' && path === '/api/schema') return send(res, 200, await schema(records));
@@ -140,9 +150,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       return;
     }
     if (method === 'POST' && path.startsWith('/api/replay/')) {
-      const record = byId.get(decodeURIComponent(path.slice('/api/replay/'.length)));
+      const record = byId.get(path.slice('/api/replay/'.length));
       if (!record) return send(res, 404, { error: 'no such capture' });
-      return send(res, 200, await replay(record));
+      if (!options.forwardTo || !options.replayAuth) return send(res, 409, { error: 'no replay target: start listen with --forward-to URL' });
+      const result = await replay(record);
+      return send(res, result.error ? (result.status === undefined && /rejected/.test(String(result.error)) ? 409 : 502) : 200, result);
     }
     return send(res, 404, { error: 'not found' });
   }

@@ -38,4 +38,31 @@ export class LineSink {
     }
     this.stream.write(text);
   }
+
+  /**
+   * At shutdown: writes what is pending and waits a moment for a slow reader. Resolves with the number
+   * of lines never shown, and whether the reader is stalled (process.stdout cannot be closed, and its
+   * queued writes would keep the process alive until someone reads them).
+   */
+  async close(waitMs = 1_000): Promise<{ notShown: number; stalled: boolean }> {
+    const stream = this.stream as OutStream & { writableLength?: number; once: NodeJS.WritableStream['once'] };
+    const congested = (stream.writableLength ?? 0) > this.maxBuffered;
+    if (congested) this.dropped += this.pending.length;
+    else this.flush();
+    this.pending = [];
+    let stalled = false;
+    if ((stream.writableLength ?? 0) > 0) {
+      const drained = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), waitMs);
+        stream.once('drain', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      stalled = !drained;
+    }
+    const notShown = this.dropped;
+    this.dropped = 0;
+    return { notShown, stalled };
+  }
 }

@@ -317,7 +317,12 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       await endpoint?.close();
       await inspector?.close();
       await store.close();
-      sink.flush();
+      const { notShown, stalled } = await sink.close();
+      if (notShown > 0) out.info(out.ce.yellow(`${notShown} output line(s) were not shown: stdout was not keeping up (every request is in the capture file)`));
+      if (stalled) {
+        out.info(out.ce.yellow('stdout is not being read: exiting without the output still queued for it'));
+        deps.exitNow = true;
+      }
       const c = server.counts;
       const total = c.accepted + c.rejected + c.failed;
       out.info(

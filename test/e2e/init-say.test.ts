@@ -80,4 +80,20 @@ describe('the command line itself', () => {
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'error: invalid URL for COMETBOT_API_URL: "garbage"']);
     expect(r.stderr).toContain('hint: set it to a full URL such as http://127.0.0.1:4747/v3, or unset it');
   });
+
+  it('a text starting with "-" gets a hint that says to put it after --', async () => {
+    const r = await runCli(['say', '--to', 'alice', '-5 degrees today'], { env: { HOME: tempHome() } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('hint: a text that starts with "-" goes after --');
+  });
+
+  it('a config folder open to others is tightened to 700 when read, with a warning', async () => {
+    const { chmodSync, statSync } = await import('node:fs');
+    const home = tempHome();
+    writeProfile(home, 'http://127.0.0.1:9/v3');
+    chmodSync(home, 0o777);
+    const r = await runCli(['say', '--to', 'alice', 'hi'], { env: { COMETBOT_HOME: home, HOME: home } });
+    expect(r.stderr).toContain('tightened it to 700');
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+  });
 });

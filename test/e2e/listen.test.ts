@@ -208,6 +208,10 @@ describe('listen under faults', () => {
     agent.destroy();
     expect(ok).toBe(2000); // ~7 MB of pretty output against a 64 KB pipe that is never read
     expect(lines(l.ready.captureFile)).toHaveLength(2000);
+    // One Ctrl-C still ends it (the stalled output is given up), and it says how much was not shown.
+    expect(await l.stop('SIGINT')).toBe(0);
+    expect(l.stderr()).toMatch(/\d+ output line\(s\) were not shown: stdout was not keeping up/);
+    running = undefined;
   });
 });
 
