@@ -177,6 +177,14 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
   rl.on('SIGINT', () => rl.close());
   printer.before = () => deps.stderr.write('\r\x1b[2K');
   printer.after = () => rl.prompt(true);
+  // A bot registered while the prompt waits (cometbot init in another terminal): show it at once.
+  const onRequest = (r: { method: string; path: string; status: number }) => {
+    if (r.status >= 300 || !/^\/v3\/bots(\/|$)/.test(r.path) || r.method === 'GET' || target) return;
+    printer.before();
+    rl.setPrompt(prompt());
+    printer.after();
+  };
+  emulator.on('request', onRequest);
   rl.setPrompt(prompt());
   rl.prompt();
   try {
@@ -225,6 +233,7 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
       rl.prompt();
     }
   } finally {
+    emulator.off('request', onRequest);
     printer.before = printer.after = () => undefined;
     rl.close();
   }

@@ -173,7 +173,8 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
     out.jsonLine(result);
   } else {
     out.info('');
-    out.info(`Next: ${out.ce.bold('cometbot listen')} to receive callbacks (add an ngrok token for a public URL: cometbot init --ngrok-authtoken, or NGROK_AUTHTOKEN)`);
+    const hasToken = Boolean(profile.ngrokAuthtoken || env.ngrokAuthtoken);
+    out.info(`Next: ${out.ce.bold('cometbot listen')} to receive callbacks${hasToken ? ' (through an ngrok tunnel: your token is set)' : ' (add an ngrok token for a public URL: cometbot init --ngrok-authtoken, or NGROK_AUTHTOKEN)'}`);
     out.info(`      ${out.ce.bold(`cometbot say --to <uid> "hello"`)} to send a message as ${uid}`);
   }
   return result;

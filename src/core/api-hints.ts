@@ -4,7 +4,7 @@ const HINTS: Record<string, string> = {
   AUTH_ERR_NO_ACCESS: 'use the REST API Key with fullAccess scope, not the Auth Key',
   AUTH_ERR_EMPTY_APIKEY: 'set COMETCHAT_API_KEY or re-run cometbot init',
   ERR_TOO_MANY_REQUESTS: 'CometChat is rate limiting this app; wait a minute and try again',
-  ERR_UID_NOT_FOUND: 'create the user first, e.g. with cometbot init --uid <uid>',
+  ERR_UID_NOT_FOUND: 'no such user: check the uid (users are created in the dashboard or with POST /users; cometbot init creates only the bot\'s own user)',
   ERR_BOT_NOT_FOUND: 'run cometbot init to register the bot, or check --profile',
   ERR_GUID_NOT_FOUND: 'check the group id; list groups in the dashboard',
   ERR_NOT_A_MEMBER: 'add the bot user to the group first (Dashboard → Groups → Members)',

@@ -116,10 +116,13 @@ export function parseJsonObject(raw: string, flag: string): Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+/** A port example that fits each flag's default. */
+const EXAMPLE_PORT: Record<string, number> = { '--port': 3978, '--inspect-port': 3979, '--api-port': 4747 };
+
 export function parsePort(raw: string, flag = '--port'): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 0 || n > 65535) {
-    throw new UsageError(`invalid ${flag} "${raw}": expected a number from 0 to 65535`, `e.g. ${flag} 3978 (0 picks a free port)`);
+    throw new UsageError(`invalid ${flag} "${raw}": expected a number from 0 to 65535`, `e.g. ${flag} ${EXAMPLE_PORT[flag] ?? 3978} (0 picks a free port)`);
   }
   return n;
 }

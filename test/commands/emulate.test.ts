@@ -20,6 +20,7 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
       fetch(`${base}${path}`, { method, headers: { apikey: 'emulator-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await api('POST', '/users', { uid: 'late-bot', name: 'Late Bot' });
     await api('POST', '/bots', { uid: 'late-bot' });
+    await deps.stderr.until('bob → late-bot › '); // the prompt shows the new bot without a keypress
     stdin.write('hi bot\n');
     await deps.stdout.until('bob → late-bot: hi bot');
     stdin.write('/to alice\n');
