@@ -1,7 +1,37 @@
 // The dependencies every command receives, built once by the entry point and swapped by tests.
+// The seams are declared here; adapters implement them (the arrows point from adapters to this file).
 import type { Env } from './env.js';
-import type { Prompts } from './adapters/prompts.js';
-import type { TunnelOpener } from './adapters/tunnel.js';
+
+export interface Choice {
+  value: string;
+  name?: string;
+}
+
+/** Questions for a person at a terminal (inquirer in production, a script in tests). */
+export interface Prompts {
+  input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  password(q: { message: string; validate?: (v: string) => true | string }): Promise<string>;
+  select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
+  confirm(q: { message: string; default?: boolean }): Promise<boolean>;
+}
+
+export interface TunnelOptions {
+  /** Local address to forward to, e.g. 127.0.0.1:3978. */
+  addr: string;
+  authtoken: string;
+  domain?: string;
+  /** ngrok's edge checks these too, so junk traffic never reaches the machine. Omitted = no edge auth. */
+  basicAuth?: { username: string; password: string };
+  onStatus?: (status: string) => void;
+}
+
+export interface Tunnel {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the public URL (@ngrok/ngrok in production, a local pass-through in tests). */
+export type TunnelOpener = (options: TunnelOptions) => Promise<Tunnel>;
 
 export interface InStream extends NodeJS.ReadableStream {
   isTTY?: boolean;

@@ -26,9 +26,25 @@ export interface EnvSettings {
   forceColor: boolean;
   ci: boolean;
   debug: boolean;
+  /** Values set but not understood: said out loud (main.ts prints them), never silently ignored. */
+  warnings: string[];
+}
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off', ''];
+
+/** A yes/no variable; an unknown value is false and a warning. */
+function flag(env: Env, name: string, warnings: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const v = raw.trim().toLowerCase();
+  if (TRUE.includes(v)) return true;
+  if (!FALSE.includes(v)) warnings.push(`${name}=${JSON.stringify(raw)} is not understood: use 1 or 0 (it counts as 0)`);
+  return false;
 }
 
 export function readEnv(env: Env): EnvSettings {
+  const warnings: string[] = [];
   return {
     home: nonEmpty(env.COMETBOT_HOME),
     apiUrl: nonEmpty(env.COMETBOT_API_URL),
@@ -46,7 +62,8 @@ export function readEnv(env: Env): EnvSettings {
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false',
     ci: env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0',
-    debug: env.COMETBOT_DEBUG === '1' || env.COMETBOT_DEBUG === 'true',
+    debug: flag(env, 'COMETBOT_DEBUG', warnings),
+    warnings,
   };
 }
 

@@ -95,6 +95,7 @@ function inheritBehaviour(cmd: Command, deps: Deps): void {
 }
 
 export async function main(argv: string[], deps: Deps): Promise<number> {
+  for (const w of readEnv(deps.env).warnings) deps.stderr.write(`warning: ${w}\n`);
   const program = await buildProgram(deps, argv);
   if (argv.length === 0) {
     // No command is a usage error (like an unknown one): the help goes to stderr, exit 2.

@@ -22,7 +22,6 @@ export class CaptureStore {
   /** After a failed write a line may be torn: the next batch starts on a fresh line. */
   private mayBeTorn = false;
   private closed = false;
-  lines = 0;
 
   constructor(file: string, private readonly events: CaptureStoreEvents = {}) {
     this.file = file;
@@ -77,7 +76,6 @@ export class CaptureStore {
     let error: NodeJS.ErrnoException | undefined;
     try {
       writeAll(this.ensureOpen(), batch);
-      this.lines += callbacks.length;
       this.mayBeTorn = false;
       if (this.failed) {
         this.failed = false;

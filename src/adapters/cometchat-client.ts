@@ -119,14 +119,12 @@ export class CometChatClient {
   // Routes cometbot uses (paths relative to the /v3 base).
   getUser = (uid: string) => this.call<Json>('GET', `users/${encodeURIComponent(uid)}`);
   createUser = (user: { uid: string; name: string; avatar?: string }) => this.call<Json>('POST', 'users', user);
-  reactivateUsers = (uids: string[]) => this.call<Json>('PUT', 'users', { uidsToActivate: uids });
   getBot = (uid: string) => this.call<Json>('GET', `bots/${encodeURIComponent(uid)}`);
   createBot = (bot: Json) => this.call<Json>('POST', 'bots', bot);
   updateBot = (uid: string, bot: Json) => this.call<Json>('PUT', `bots/${encodeURIComponent(uid)}`, bot);
   sendBotMessage = (botUid: string, message: Json) => this.call<Json>('POST', `bots/${encodeURIComponent(botUid)}/messages`, message);
   sendThreadMessage = (parentId: string, message: Json, onBehalfOf: string) =>
     this.call<Json>('POST', `messages/${encodeURIComponent(parentId)}/thread`, message, { headers: { onBehalfOf } });
-  sendUserMessage = (message: Json, onBehalfOf: string) => this.call<Json>('POST', 'messages', message, { headers: { onBehalfOf } });
 }
 
 function parseBody(text: string): unknown {

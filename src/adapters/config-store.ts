@@ -3,7 +3,7 @@ import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readF
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { configDir, type Env } from '../env.js';
-import { emptyConfig, type ConfigFile, type Profile } from '../core/profile.js';
+import { emptyConfig, type ConfigFile } from '../core/profile.js';
 
 export interface ConfigStore {
   readonly dir: string;
@@ -109,10 +109,6 @@ export function createConfigStore(env: Env, warn: (line: string) => void): Confi
 
 function isConfigShape(v: unknown): v is ConfigFile {
   return typeof v === 'object' && v !== null && typeof (v as ConfigFile).profiles === 'object' && (v as ConfigFile).profiles !== null;
-}
-
-export function getProfile(config: ConfigFile, name: string): Profile | undefined {
-  return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
 /**

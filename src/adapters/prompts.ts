@@ -1,17 +1,8 @@
 // The only inquirer import. Commands ask through this seam; tests script it.
 import { CancelledError } from '../errors.js';
+import type { Prompts } from '../deps.js';
 
-export interface Choice {
-  value: string;
-  name?: string;
-}
-
-export interface Prompts {
-  input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
-  password(q: { message: string; validate?: (v: string) => true | string }): Promise<string>;
-  select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
-  confirm(q: { message: string; default?: boolean }): Promise<boolean>;
-}
+export type { Choice, Prompts } from '../deps.js';
 
 function cancelled(e: unknown): never {
   if (e instanceof Error && e.name === 'ExitPromptError') throw new CancelledError();

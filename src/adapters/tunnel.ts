@@ -1,20 +1,7 @@
 // The public URL: a small Tunnel interface, with @ngrok/ngrok (loaded lazily) behind it.
-export interface TunnelOptions {
-  /** Local address to forward to, e.g. 127.0.0.1:3978. */
-  addr: string;
-  authtoken: string;
-  domain?: string;
-  /** ngrok's edge checks these too, so junk traffic never reaches the machine. Omitted = no edge auth. */
-  basicAuth?: { username: string; password: string };
-  onStatus?: (status: string) => void;
-}
+import type { TunnelOpener } from '../deps.js';
 
-export interface Tunnel {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-export type TunnelOpener = (options: TunnelOptions) => Promise<Tunnel>;
+export type { Tunnel, TunnelOpener, TunnelOptions } from '../deps.js';
 
 export const TUNNEL_OPEN_TIMEOUT_MS = 20_000;
 

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { ConfigStore } from '../adapters/config-store.js';
-import type { ConfigFile, Profile } from '../core/profile.js';
-import { apiBaseUrl, findProfile, pick, profileProblem } from '../core/profile.js';
+import type { Profile } from '../core/profile.js';
+import { apiBaseUrl, findProfile, profileProblem, resolveSettings } from '../core/profile.js';
 import { readEnv } from '../env.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { validateUrl } from '../core/validate.js';
@@ -24,10 +24,7 @@ export async function openConfig(deps: Deps, out: Output): Promise<ConfigStore> 
 }
 
 export interface Connection {
-  profileName: string;
   profile: Profile;
-  config: ConfigFile;
-  store: ConfigStore;
   baseUrl: string;
   apiKey: string;
 }
@@ -47,12 +44,13 @@ export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, 
   const problem = profileProblem(profile);
   if (problem) throw new ConfigError(`profile "${g.profile}" in ${store.file} is invalid: ${problem}`, `fix that field by hand, or run cometbot init --profile ${g.profile || '<name>'} again`);
   const env = readEnv(deps.env);
-  const appId = pick(env.appId, profile.appId)!;
-  const region = pick(env.region, profile.region)!;
-  const apiKey = pick(env.apiKey, profile.apiKey)!;
+  const settings = resolveSettings({ apiUrl: flags.apiUrl }, env, profile);
+  const appId = settings.appId!;
+  const region = settings.region!;
+  const apiKey = settings.apiKey!;
   if (!flags.apiUrl && env.apiUrl) validateUrl(env.apiUrl, 'COMETBOT_API_URL');
-  const baseUrl = apiBaseUrl(appId, region, pick(flags.apiUrl, env.apiUrl, profile.apiUrl));
-  return { profileName: g.profile, profile: { ...profile, appId, region: region as Profile['region'], apiKey }, config, store, baseUrl, apiKey };
+  const baseUrl = apiBaseUrl(appId, region, settings.apiUrl);
+  return { profile: { ...profile, appId, region: region as Profile['region'], apiKey }, baseUrl, apiKey };
 }
 
 export async function createClient(out: Output, baseUrl: string, apiKey: string, env: Deps['env'], sleep?: Deps['sleep']) {

@@ -7,7 +7,7 @@ import type { CometChatClient, Json } from '../adapters/cometchat-client.js';
 import type { Prompts } from '../adapters/prompts.js';
 import { CliError, ApiError, UsageError } from '../errors.js';
 import { readEnv } from '../env.js';
-import { apiBaseUrl, findProfile, pick, type Profile } from '../core/profile.js';
+import { apiBaseUrl, findProfile, pick, resolveSettings, type Profile } from '../core/profile.js';
 import {
   GROUP_SETTINGS, REGIONS, validateApiKey, validateAppId, validateCredential, validateGroupSetting, validateRegion, validateUid, validateUrl,
   type GroupChatSetting,
@@ -99,15 +99,16 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   const optional = async (given: string | undefined, fallback: string, q: (p: Prompts) => Promise<string>): Promise<string> =>
     given ?? (ask && !flags.yes ? prompt(q) : fallback);
 
+  const settings = resolveSettings(flags, env, existing);
   const appId = validateAppId(
-    await required('--app-id', pick(flags.appId, env.appId, existing?.appId), (p) => p.input({ message: 'CometChat App ID', validate: check(validateAppId) })),
+    await required('--app-id', settings.appId, (p) => p.input({ message: 'CometChat App ID', validate: check(validateAppId) })),
   );
-  const regionGiven = pick(flags.region, env.region, existing?.region) ?? (flags.yes ? 'us' : undefined);
+  const regionGiven = settings.region ?? (flags.yes ? 'us' : undefined);
   const region = validateRegion(
     await required('--region', regionGiven, (p) => p.select({ message: 'Region', choices: REGIONS.map((r) => ({ value: r })), default: 'us' })),
   );
   const apiKey = validateApiKey(
-    await required('--api-key (or env COMETCHAT_API_KEY)', pick(flags.apiKey, env.apiKey, existing?.apiKey), (p) =>
+    await required('--api-key (or env COMETCHAT_API_KEY)', settings.apiKey, (p) =>
       p.password({ message: 'REST API Key (fullAccess, not the Auth Key)', validate: check(validateApiKey) }),
     ),
   );
@@ -123,7 +124,7 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
     ),
   );
   if (flags.avatar) validateUrl(flags.avatar, '--avatar');
-  const apiUrlOverride = pick(flags.apiUrl, env.apiUrl, existing?.apiUrl);
+  const apiUrlOverride = settings.apiUrl;
   if (apiUrlOverride) validateUrl(apiUrlOverride, '--api-url');
   const generated = generateCredentials(deps.randomBytes);
   const given = flags.callbackUser || flags.callbackPassword || flags.rotateCredentials ? undefined : sameBot?.callback;
@@ -158,6 +159,7 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
     ...(apiUrlOverride ? { apiUrl: apiUrlOverride.replace(/\/+$/, '') } : {}),
     bot: { uid, name, groupChatSetting },
     callback,
+    // Only a token given to init (or already saved) is stored, never one from the environment.
     ...(pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) ? { ngrokAuthtoken: pick(flags.ngrokAuthtoken, existing?.ngrokAuthtoken) } : {}),
     ...(existing?.ngrokDomain ? { ngrokDomain: existing.ngrokDomain } : {}),
   };

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { safeJson, safeText } from '../core/terminal-text.js';
+import { resolveSettings } from '../core/profile.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import { SELFTEST_TIMEOUT_MS, type PublicEndpoint } from '../adapters/public-endpoint.js';
 import type { AcceptedRequest } from '../adapters/callback-server.js';
@@ -212,7 +213,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     }
 
     // Public URL: opened, verified and (if need be) reopened by the endpoint; rendered here.
-    const authtoken = env.ngrokAuthtoken ?? conn?.profile.ngrokAuthtoken;
+    const authtoken = resolveSettings({}, env, conn?.profile).ngrokAuthtoken;
     if (flags.tunnel !== false && authtoken) {
       const { PublicEndpoint } = await import('../adapters/public-endpoint.js');
       endpoint = new PublicEndpoint({

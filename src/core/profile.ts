@@ -14,7 +14,6 @@ export interface Profile {
 
 export interface ConfigFile {
   version: 1;
-  defaultProfile?: string;
   profiles: Record<string, Profile>;
 }
 
@@ -66,4 +65,26 @@ export function profileProblem(profile: unknown): string | undefined {
   if (!str(p.callback.password)) return 'callback.password: missing or not a string';
   for (const key of ['ngrokAuthtoken', 'ngrokDomain'] as const) if (p[key] !== undefined && !str(p[key])) return `${key}: not a string`;
   return undefined;
+}
+
+/** The settings a command may take from a flag, the environment or the profile. */
+export interface Settings {
+  appId?: string;
+  region?: string;
+  apiKey?: string;
+  apiUrl?: string;
+  ngrokAuthtoken?: string;
+}
+
+/**
+ * The one place the rule is written: a flag beats the environment, the environment beats the profile.
+ * Empty values count as absent. The REST base URL is then built from the result (apiBaseUrl).
+ */
+export function resolveSettings(flags: Settings, env: Settings, profile: Partial<Pick<Profile, keyof Settings>> | undefined): Settings {
+  const out: Settings = {};
+  for (const key of ['appId', 'region', 'apiKey', 'apiUrl', 'ngrokAuthtoken'] as const) {
+    const value = pick(flags[key], env[key], profile?.[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }

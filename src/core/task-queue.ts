@@ -52,11 +52,4 @@ export class TaskQueue {
       });
     });
   }
-
-  /** Forget queued work (shutdown after the drain time ran out). */
-  clear(): number {
-    const n = this.waiting.length;
-    this.waiting.length = 0;
-    return n;
-  }
 }

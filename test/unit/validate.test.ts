@@ -19,11 +19,17 @@ describe('validateUid', () => {
     expect(validateUid('a'.repeat(49)).uid).toHaveLength(49);
   });
   it('suggests a cleaned-up UID', () => {
-    try {
-      validateUid('my bot!');
-    } catch (e) {
-      expect((e as UsageError).hint).toContain('--uid my-bot');
-    }
+    // Fails if validateUid stops throwing, as well as if the hint changes.
+    expect(() => validateUid('my bot!')).toThrow(UsageError);
+    const error = (() => {
+      try {
+        validateUid('my bot!');
+      } catch (e) {
+        return e as UsageError;
+      }
+      return undefined;
+    })();
+    expect(error?.hint).toContain('--uid my-bot');
   });
 });
 
@@ -121,5 +127,22 @@ describe('cometbot test -- COMMAND: splitting the command line', async () => {
     expect(splitCommand(['tests', 'node', 'bot.js'], ['test', 'tests', '--verbose', '--', 'node', 'bot.js'])).toEqual({ paths: ['tests'], command: ['node', 'bot.js'] });
     expect(splitCommand(['python3', 'bot.py', '--port'], ['--json', 'test', '--', 'python3', 'bot.py', '--port'])).toEqual({ paths: [], command: ['python3', 'bot.py', '--port'] });
     expect(splitCommand(['a.convo.yaml'], ['test', 'a.convo.yaml', '--bot-url', 'http://x/'])).toEqual({ paths: ['a.convo.yaml'], command: [] });
+  });
+});
+
+describe('environment variables are read loudly', async () => {
+  const { readEnv } = await import('../../src/env.js');
+  it('COMETBOT_DEBUG takes 1/true/yes/on and 0/false/no/off; anything else is a warning, not silence', () => {
+    expect(['1', 'true', 'YES', 'on'].map((v) => readEnv({ COMETBOT_DEBUG: v }).debug)).toEqual([true, true, true, true]);
+    expect(readEnv({ COMETBOT_DEBUG: 'off' })).toMatchObject({ debug: false, warnings: [] });
+    expect(readEnv({ COMETBOT_DEBUG: 'verbose' })).toMatchObject({ debug: false, warnings: ['COMETBOT_DEBUG="verbose" is not understood: use 1 or 0 (it counts as 0)'] });
+  });
+});
+
+describe('resolveSettings: flag > environment > profile, in one place', async () => {
+  const { resolveSettings } = await import('../../src/core/profile.js');
+  it('takes each setting from the first source that has it; empty counts as absent', () => {
+    expect(resolveSettings({ appId: 'flag' }, { appId: 'env', region: 'eu', apiKey: '' }, { appId: 'prof', region: 'us', apiKey: 'pk', apiUrl: 'http://p/v3' })).toEqual({ appId: 'flag', region: 'eu', apiKey: 'pk', apiUrl: 'http://p/v3' });
+    expect(resolveSettings({}, {}, undefined)).toEqual({});
   });
 });
