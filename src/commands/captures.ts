@@ -245,8 +245,8 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
   const out = await createOutput(deps, g);
   const { listCaptureFiles } = await import('../adapters/capture-files.js');
   const files = flags.file?.length ? flags.file : listCaptureFiles(capturesDir(deps.env));
-  const { startInspector } = await import('../adapters/inspector-server.js');
-  const inspector = await startInspector({ port, captureFiles: files, out });
+  const { startInspector } = await import('../inspector/server.js');
+  const inspector = await startInspector({ port, captureFiles: files, warn: (line) => out.warn(line) });
   if (g.json) out.jsonLine({ event: 'ready', inspectUrl: inspector.url });
   else out.info(`inspector: ${inspector.url}  (read-only; Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {

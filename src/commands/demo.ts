@@ -3,6 +3,10 @@ import type { Command } from 'commander';
 import type { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
+import type { CometChatClient } from '../adapters/cometchat-client.js';
+import { randomAlphanumeric } from '../core/credentials.js';
+import type { AcceptedRequest } from '../listen/callback-server.js';
+import type { BotMessageEvent } from '../emulator/server.js';
 import { CliError } from '../errors.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 
@@ -56,8 +60,6 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
   let home = '';
   const { Emulator } = await import('../emulator/server.js');
   const emulator = new Emulator({ appId: 'demo', region: 'eu', apiKey: 'demo-key', now: deps.now });
-  const listenSignals = new EventEmitter();
-  let listenDone: Promise<number> | undefined;
   const cleanups: (() => Promise<unknown> | void)[] = [];
 
   // Sub-commands run in-process against a temporary home and the emulator; their output is captured.
@@ -91,25 +93,37 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     cleanups.push(() => emulator.close());
 
     const initOut = capture();
-    await step(`cometbot init: create the bot user "${BOT}" and register the bot`, async () => {
+    const initResult = await step(`cometbot init: create the bot user "${BOT}" and register the bot`, async () => {
       home = mkdtempSync(join(tmpdir(), 'cometbot-demo-'));
       const { runInit } = await import('./init.js');
       return runInit({ appId: 'demo', region: 'eu', uid: BOT, name: 'Demo Bot', groupSetting: 'mentionedMessages', bot: true, yes: true }, subDeps(initOut.stream, capture().stream), { profile: 'default', json: true, color: false });
     }, (r) => `profile in ${home}, callback user ${r.callback.username}`);
 
-    const listenOut = capture();
+    // listen, as a session held here: the demo awaits its events rather than reading its output.
+    const { ListenSession } = await import('../listen/session.js');
+    const { createClient } = await import('./context.js');
+    const { capturesDir } = await import('../env.js');
+    const quiet = await createOutput({ ...deps, stdout: capture().stream, stderr: capture().stream }, { profile: 'default', json: true, color: false });
+    let client: Promise<CometChatClient> | undefined;
+    const session = new ListenSession({
+      host: '127.0.0.1',
+      port: 0,
+      path: '/',
+      credentials: initResult.callback,
+      capturesDir: capturesDir({ COMETBOT_HOME: home }),
+      runTag: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
+      now: deps.now,
+      echo: true,
+      client: () => (client ??= createClient(quiet, emulator.baseUrl, emulator.apiKey, {}, deps.sleep)),
+      botUid: BOT,
+      register: true,
+      cleanup: false,
+      apiIsLocal: true,
+    });
     const ready = await step('cometbot listen --no-tunnel --echo: callback server with Basic Auth', async () => {
-      const { runListen } = await import('./listen.js');
-      listenDone = runListen({ port: '0', tunnel: false, register: true, auth: true, echo: true, quiet: true }, subDeps(listenOut.stream, capture().stream, listenSignals), { profile: 'default', json: true, color: false }).then(
-        () => 0,
-        () => 1,
-      );
-      cleanups.push(async () => {
-        listenSignals.emit('SIGINT');
-        await listenDone;
-      });
-      const event = await until(() => listenOut.lines().map(parse).find((e) => e?.event === 'ready'), () => listenDone);
-      return event as { localUrl: string; captureFile: string };
+      const r = await session.start();
+      cleanups.push(() => session.close(1_000));
+      return r;
     }, (r) => r.localUrl);
 
     await step('listen set the bot’s webhook to its local URL (the API is local) and enabled it', async () => {
@@ -119,11 +133,12 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     });
 
     const text = 'Hello, bot! What can you do?';
+    // Listened for before the message is sent: the events cannot be missed.
+    const captured = next<AcceptedRequest>(session, 'request', () => true);
+    const echoed = next<BotMessageEvent>(emulator, 'bot-message', (e) => e.message.sender === BOT && e.message.receiver === USER);
     await step(`${USER} says "${text}" to ${BOT}`, async () => emulator.userSays(USER, { receiver: BOT, receiverType: 'user' }, text));
 
-    const request = await step('The emulator relayed it; listen captured it before answering 200', async () => {
-      return until(() => listenOut.lines().map(parse).find((e) => e?.event === 'request' && e.verdict === 'accepted'), () => listenDone);
-    }, (r) => `${String(r.id)} → ${ready.captureFile}`);
+    const request = await step('The emulator relayed it; listen captured it before answering 200', async () => (await captured).record, (r) => `${r.id} → ${ready.captureFile}`);
     if (!g.json) {
       const { prettyJson } = await import('../adapters/request-renderer.js');
       out.data(indent(prettyJson(out.c, request.body)));
@@ -140,14 +155,19 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     if (!g.json) out.data(indent(ts.replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, '').trim()));
 
     await step(`The echo reply from ${BOT} arrived in the emulator`, async () => {
-      return until(() => emulator.state.messages.find((m) => m.sender === BOT && m.receiver === USER && m.data.text === text), () => listenDone);
-    }, (m) => `message ${m.id}: "${String(m.data.text)}"`);
+      const { message } = await echoed;
+      if ((message.data as { text?: unknown }).text !== text) throw new Error(`the reply was ${JSON.stringify(message.data)}`);
+      return message;
+    }, (m) => `message ${String(m.id)}: "${String((m.data as { text?: unknown }).text)}"`);
 
     await step(`cometbot say --to ${USER}: a reply from a script arrived too`, async () => {
       const { runSay } = await import('./say.js');
       const sayOut = capture();
       await runSay(['Thanks for trying cometbot!'], { to: USER }, subDeps(sayOut.stream, capture().stream), { profile: 'default', json: true, color: false });
-      return until(() => emulator.state.messages.find((m) => m.sender === BOT && m.data.text === 'Thanks for trying cometbot!'), () => listenDone);
+      // say returns once the API stored the message: it is there now, or it never will be.
+      const m = emulator.state.messages.find((x) => x.sender === BOT && x.data.text === 'Thanks for trying cometbot!');
+      if (!m) throw new Error('the emulator holds no such message');
+      return m;
     }, (m) => `message ${m.id}`);
 
     await step('Shut everything down', async () => {
@@ -168,14 +188,6 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
   }
 }
 
-function parse(line: string): Record<string, any> | undefined {
-  try {
-    return JSON.parse(line) as Record<string, any>;
-  } catch {
-    return undefined;
-  }
-}
-
 function indent(text: string): string {
   return text
     .split('\n')
@@ -183,16 +195,17 @@ function indent(text: string): string {
     .join('\n');
 }
 
-/** Polls `probe` until it returns a value; fails early if the background command ended. */
-async function until<T>(probe: () => T | undefined, ended: () => Promise<number> | undefined): Promise<T> {
-  let finished = false;
-  void ended()?.then(() => (finished = true));
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (finished) throw new Error('listen stopped unexpectedly');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** The next `event` from `emitter` whose payload passes `pred`. */
+function next<T>(emitter: unknown, event: string, pred: (value: T) => boolean): Promise<T> {
+  const e = emitter as NodeJS.EventEmitter;
+  return new Promise((resolve) => {
+    const fn = (value: T) => {
+      if (!pred(value)) return;
+      e.off(event, fn);
+      resolve(value);
+    };
+    e.on(event, fn);
+  });
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, label: string): Promise<T> {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CallbackServer } from '../../src/adapters/callback-server.js';
-import { CaptureStore } from '../../src/adapters/capture-store.js';
+import { CallbackServer } from '../../src/listen/callback-server.js';
+import { CaptureStore } from '../../src/listen/capture-store.js';
 import { tempHome, CALLBACK } from '../helpers/deps.js';
 import { basic, post } from '../helpers/listen.js';
 
@@ -104,8 +104,8 @@ describe('CallbackServer after a refused (503) delivery', () => {
 
 describe('Basic Auth scheme (RFC 7235)', () => {
   it('accepts the scheme name in any case and more than one space after it', async () => {
-    const { CallbackServer } = await import('../../src/adapters/callback-server.js');
-    const { CaptureStore } = await import('../../src/adapters/capture-store.js');
+    const { CallbackServer } = await import('../../src/listen/callback-server.js');
+    const { CaptureStore } = await import('../../src/listen/capture-store.js');
     const { tempHome } = await import('../helpers/deps.js');
     const store = new CaptureStore(`${tempHome()}/c.jsonl`);
     const creds = { username: 'cometbotABCDEF', password: 'x'.repeat(32) };

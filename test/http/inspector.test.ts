@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { startInspector, type Inspector } from '../../src/adapters/inspector-server.js';
+import { startInspector, type Inspector } from '../../src/inspector/server.js';
 import { Output } from '../../src/adapters/output.js';
 import { loadChalk } from '../../src/adapters/colors.js';
 import { makeDeps, tempHome } from '../helpers/deps.js';
@@ -16,7 +16,7 @@ async function start(live?: EventEmitter) {
   const file = writeCaptureFile(join(tempHome(), 'captures'));
   const deps = makeDeps();
   const out = new Output(deps, { json: false, color: false }, await loadChalk());
-  inspector = await startInspector({ port: 0, captureFiles: [file], out, live: live as never });
+  inspector = await startInspector({ port: 0, captureFiles: [file], warn: (line) => out.warn(line), live: live as never });
   return inspector.url;
 }
 

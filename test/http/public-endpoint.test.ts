@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PublicEndpoint } from '../../src/adapters/public-endpoint.js';
+import { PublicEndpoint } from '../../src/listen/public-endpoint.js';
 import type { TunnelOpener } from '../../src/adapters/tunnel.js';
 
 const servers: Server[] = [];

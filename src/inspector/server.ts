@@ -3,14 +3,13 @@
 // never sends a secret to the page.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Output } from './output.js';
-import type { StoredRecord } from './capture-files.js';
-import type { AcceptedRequest, CallbackServer } from './callback-server.js';
+import type { StoredRecord } from '../adapters/capture-files.js';
+import type { AcceptedRequest, CallbackServer } from '../listen/callback-server.js';
 import { CliError } from '../errors.js';
 import { summarize, preview, type CaptureRecord, type MessageSummary } from '../core/capture.js';
-import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../inspector/assets.js';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './assets.js';
 import type { Credentials } from '../core/basic-auth.js';
-import { signedPost } from './signed-post.js';
+import { signedPost } from '../adapters/signed-post.js';
 
 export interface InspectorOptions {
   port: number;
@@ -20,7 +19,8 @@ export interface InspectorOptions {
   forwardTo?: URL;
   /** Credentials for replays; kept server-side. */
   replayAuth?: Credentials;
-  out: Output;
+  /** Where the inspector's warnings go (the command renders them). */
+  warn: (line: string) => void;
 }
 
 export const MAX_PAGE_RECORDS = 20_000;
@@ -64,16 +64,16 @@ const SECURITY_HEADERS = {
 
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const { createServer } = await import('node:http');
-  const { CaptureReader } = await import('./capture-files.js');
+  const { CaptureReader } = await import('../adapters/capture-files.js');
   // Oldest first; live requests are appended. At most MAX_PAGE_RECORDS are served, and memory is
   // trimmed back to that many once twice as many have piled up (amortised, no per-request shifting).
   let records: CaptureRecord[] = [];
   try {
     // The newest MAX_PAGE_RECORDS: the page stays fast, and memory bounded, whatever is on disk.
     records = options.captureFiles.length ? (await new CaptureReader(options.captureFiles).newest(MAX_PAGE_RECORDS)).map(stripFile).reverse() : [];
-    if (records.length === MAX_PAGE_RECORDS) options.out.warn(`the inspector shows the newest ${MAX_PAGE_RECORDS} captures; use --file to pick others`);
+    if (records.length === MAX_PAGE_RECORDS) options.warn(`the inspector shows the newest ${MAX_PAGE_RECORDS} captures; use --file to pick others`);
   } catch (e) {
-    options.out.warn(`the inspector starts empty: ${(e as Error).message}`);
+    options.warn(`the inspector starts empty: ${(e as Error).message}`);
   }
   const byId = new Map(records.map((r) => [r.id, r]));
   const clients = new Set<ServerResponse>();
@@ -214,7 +214,7 @@ async function schema(records: CaptureRecord[]): Promise<Record<string, unknown>
   for (const r of records) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
   if (inferrer.samples === 0) return { error: 'No accepted JSON payloads yet.' };
   const jsonSchema = inferrer.toJsonSchema();
-  const { toTypeScript } = await import('./typescript-emitter.js');
+  const { toTypeScript } = await import('../adapters/typescript-emitter.js');
   return { jsonSchema, typescript: await toTypeScript(jsonSchema) };
 }
 

@@ -2,9 +2,9 @@
 // fall back to no edge auth when ngrok's edge swallows the Authorization header, close. It emits
 // events; `listen` renders them and decides what to register.
 import { EventEmitter } from 'node:events';
-import type { Tunnel, TunnelOpener } from './tunnel.js';
-import { describeTunnelError } from './tunnel.js';
-import { signedPost } from './signed-post.js';
+import type { Tunnel, TunnelOpener } from '../adapters/tunnel.js';
+import { describeTunnelError } from '../adapters/tunnel.js';
+import { signedPost } from '../adapters/signed-post.js';
 import { SELFTEST_HEADER, type CallbackServerEvents } from './callback-server.js';
 
 export const SELFTEST_TIMEOUT_MS = 10_000;

@@ -1,6 +1,6 @@
 // --forward-to: replays each acked callback to the developer's own bot, off the ack path.
 import { TaskQueue } from '../core/task-queue.js';
-import { signedPost } from './signed-post.js';
+import { signedPost } from '../adapters/signed-post.js';
 
 export interface ForwardResult {
   id: string;
