@@ -183,4 +183,5 @@ if (!only || only === 'startup') startupBench();
 if (!only || only === 'listen') await listenBench();
 if (!only || only === 'inspector') await inspector();
 if (!only || only === 'test') results.test = await (await import('./test-run.mjs')).testRunBench();
+if (!only || only === 'captures') results.captures = await (await import('./captures.mjs')).capturesBench();
 writeFileSync(join(root, 'bench', 'last-results.json'), `${JSON.stringify(results, null, 2)}\n`);

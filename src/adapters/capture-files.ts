@@ -157,11 +157,22 @@ export class CaptureReader {
     return undefined;
   }
 
-  /** The record with this id (or "last"); looks in the file its run tag names first. */
+  /**
+   * The record with this id (or "last"). An id is `<run tag>-<sequence>`, and a run's file holds its
+   * records in sequence order: the file the tag names is searched by bisection on byte offsets, so a
+   * record is found without reading the file. Other files are scanned only if that fails.
+   */
   async find(id: string): Promise<StoredRecord | undefined> {
     if (id === 'last') return (await this.newest(1))[0];
     const tag = id.slice(0, id.lastIndexOf('-'));
+    const seq = Number(id.slice(id.lastIndexOf('-') + 1));
     const likely = tag ? this.files.filter((f) => basename(f).endsWith(`-${tag}.jsonl`)) : [];
+    if (Number.isInteger(seq) && seq > 0) {
+      for (const file of likely) {
+        const found = bisect(file, tag, seq);
+        if (found) return found;
+      }
+    }
     for (const file of [...likely, ...this.files.filter((f) => !likely.includes(f))]) {
       for await (const record of this.recordsOf(file)) if (record.id === id) return record;
     }
@@ -172,4 +183,72 @@ export class CaptureReader {
 function unreadable(file: string, e: unknown): CliError {
   const code = (e as NodeJS.ErrnoException).code;
   return new CliError(`cannot read capture file ${file} (${code ?? (e as Error).message})`, code === 'ENOENT' ? 'check the path given to --file' : code === 'EISDIR' ? 'pass a capture file (*.jsonl), not a folder' : 'check the file permissions');
+}
+
+/** The record `tag-seq` in a run's file, by bisection over byte offsets; undefined when not found. */
+export function bisect(file: string, tag: string, seq: number): StoredRecord | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    // The first whole record starting at or after `from`: its sequence number, and where it ends.
+    const recordAt = (from: number): { record?: StoredRecord; seq?: number; start: number; end: number } | undefined => {
+      let start = from;
+      if (from > 0) {
+        const nl = indexOfByte(fd, 0x0a, from - 1, size);
+        if (nl < 0) return undefined;
+        start = nl + 1;
+      }
+      while (start < size) {
+        const nl = indexOfByte(fd, 0x0a, start, size);
+        const end = nl < 0 ? size : nl;
+        const bytes = Buffer.allocUnsafe(end - start);
+        readSync(fd, bytes, 0, bytes.length, start);
+        const record = parseRecordLine(bytes.toString('utf8').replace(/\r$/, ''), file);
+        const m = record ? /-(\d+)$/.exec(record.id) : null;
+        if (record && m && record.id.startsWith(`${tag}-`)) return { record, seq: Number(m[1]), start, end };
+        start = end + 1; // a torn or stray line: try the next one
+      }
+      return undefined;
+    };
+    let lo = 0;
+    let hi = size;
+    while (hi - lo > BACKWARD_BLOCK) {
+      const mid = Math.floor((lo + hi) / 2);
+      const at = recordAt(mid);
+      if (!at || at.start >= hi) {
+        hi = mid;
+        continue;
+      }
+      if (at.seq === seq) return at.record;
+      if (at.seq! < seq) lo = at.end + 1;
+      else hi = at.start;
+    }
+    // A short stretch is left: read it record by record.
+    for (let from = lo; from < hi; ) {
+      const at = recordAt(from);
+      if (!at || at.start >= hi) break;
+      if (at.seq === seq) return at.record;
+      if (at.seq! > seq) break;
+      from = at.end + 1;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The offset of the first `byte` at or after `from`, reading in blocks; -1 when there is none. */
+function indexOfByte(fd: number, byte: number, from: number, size: number): number {
+  const block = Buffer.allocUnsafe(Math.min(BACKWARD_BLOCK, Math.max(1, size - from)));
+  for (let at = from; at < size; at += block.length) {
+    const n = readSync(fd, block, 0, Math.min(block.length, size - at), at);
+    const i = block.subarray(0, n).indexOf(byte);
+    if (i >= 0) return at + i;
+  }
+  return -1;
 }

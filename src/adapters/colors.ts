@@ -17,6 +17,19 @@ export function wantsColor(stream: { isTTY?: boolean }, env: Env, noColorFlag: b
   return Boolean(stream.isTTY);
 }
 
-export function createColors(enabled: boolean, Chalk: ChalkClass): Colors {
-  return new Chalk({ level: enabled ? 1 : 0 });
+export function createColors(enabled: boolean, Chalk: ChalkClass | undefined): Colors {
+  return enabled && Chalk ? new Chalk({ level: 1 }) : plainColors();
+}
+
+/**
+ * Colours that are off: every style (chained as chalk's are: c.red.bold(x)) returns the text as it
+ * is. Output off a terminal (CI logs, pipes) needs no chalk, so it is not even loaded.
+ */
+export function plainColors(): Colors {
+  const style: unknown = new Proxy(function (...text: unknown[]) {
+    return text.join(' ');
+  }, {
+    get: (_target, key) => (key === 'level' ? 0 : style),
+  });
+  return style as Colors;
 }

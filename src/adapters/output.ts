@@ -16,7 +16,7 @@ export class Output {
   private readonly stdout: Deps['stdout'];
   private readonly stderr: Deps['stderr'];
 
-  constructor(deps: Pick<Deps, 'stdout' | 'stderr' | 'env'>, options: OutputOptions, Chalk: ChalkClass) {
+  constructor(deps: Pick<Deps, 'stdout' | 'stderr' | 'env'>, options: OutputOptions, Chalk: ChalkClass | undefined) {
     this.stdout = deps.stdout;
     this.stderr = deps.stderr;
     this.json = options.json;

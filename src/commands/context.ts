@@ -14,8 +14,10 @@ export { globalOptions, type GlobalOptions } from './global-options.js';
 import type { GlobalOptions } from './global-options.js';
 
 export async function createOutput(deps: Deps, g: GlobalOptions): Promise<Output> {
-  const [{ Output }, { loadChalk }] = await Promise.all([import('../adapters/output.js'), import('../adapters/colors.js')]);
-  return new Output(deps, { json: g.json, color: g.color }, await loadChalk());
+  const [{ Output }, { loadChalk, wantsColor }] = await Promise.all([import('../adapters/output.js'), import('../adapters/colors.js')]);
+  // chalk is loaded only when one of the streams will really show colour.
+  const colour = (!g.json && wantsColor(deps.stdout, deps.env, !g.color)) || wantsColor(deps.stderr, deps.env, !g.color);
+  return new Output(deps, { json: g.json, color: g.color }, colour ? await loadChalk() : undefined);
 }
 
 export async function openConfig(deps: Deps, out: Output): Promise<ConfigStore> {

@@ -226,8 +226,8 @@ async function createReporter(name: ReporterName, write: (s: string) => void, ou
       return new (await import('../testing/reporters/json.js')).JsonReporter(write);
     default: {
       const { PrettyReporter } = await import('../testing/reporters/pretty.js');
-      const { createColors, loadChalk } = await import('../adapters/colors.js');
-      return new PrettyReporter(write, out ? out.c : createColors(false, await loadChalk()), verbose);
+      const { plainColors } = await import('../adapters/colors.js');
+      return new PrettyReporter(write, out ? out.c : plainColors(), verbose);
     }
   }
 }

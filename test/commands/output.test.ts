@@ -23,3 +23,14 @@ describe('Output', () => {
     expect(new Output(makeDeps({ tty: false, env: { NO_COLOR: undefined } }), { json: false, color: true }, Chalk).c.level).toBe(0);
   });
 });
+
+describe('colours off without chalk', async () => {
+  const { plainColors } = await import('../../src/adapters/colors.js');
+  it('every style, chained or not, returns the text unchanged', () => {
+    const c = plainColors();
+    expect(c.red('x')).toBe('x');
+    expect(c.red.bold('x')).toBe('x');
+    expect(c.dim.green.underline('a', 'b')).toBe('a b');
+    expect(c.level).toBe(0);
+  });
+});

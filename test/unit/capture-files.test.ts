@@ -82,3 +82,22 @@ describe('capture files on disk', () => {
     expect(fixtureName('lrn8qw-1')).toBe('lrn8qw-1');
   });
 });
+
+describe('finding a record by its id (run tag and sequence number)', async () => {
+  const { bisect } = await import('../../src/adapters/capture-files.js');
+  it('bisects the run’s file: first, middle, last, missing; stray and torn lines in between are stepped over', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => rec(`sess01-${i + 1}`));
+    lines.splice(2000, 0, 'a stray line', '{"id":"sess01-torn');
+    const path = file(`${lines.join('\n')}\n`, '2026-11-25T12-00-00-000Z-sess01.jsonl');
+    for (const n of [1, 2, 1999, 2000, 2001, 2500, 4999, 5000]) expect(bisect(path, 'sess01', n)?.id).toBe(`sess01-${n}`);
+    expect(bisect(path, 'sess01', 5001)).toBeUndefined();
+    const reader = new CaptureReader([path]);
+    expect((await reader.find('sess01-4321'))?.id).toBe('sess01-4321');
+    expect(await reader.find('sess01-9999')).toBeUndefined();
+  });
+
+  it('works on a file of one short record, and with CRLF line ends', () => {
+    expect(bisect(file(`${rec('t-1')}\n`, 'x-t.jsonl'), 't', 1)?.id).toBe('t-1');
+    expect(bisect(file(`${rec('t-1')}\r\n${rec('t-2')}\r\n`, 'y-t.jsonl'), 't', 2)?.id).toBe('t-2');
+  });
+});
