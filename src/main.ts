@@ -70,6 +70,7 @@ const COMMANDS: readonly (readonly [keyof typeof SUMMARY, () => Promise<Register
   ['demo', async () => (await import('./commands/demo.js')).registerDemo],
   // test's flags and help are in this bundle (its run is not): `cometbot test --help` loads nothing more.
   ['test', async () => registerTest],
+  ['trigger', async () => (await import('./commands/trigger.js')).registerTrigger],
   ['dev', async () => (await import('./commands/dev.js')).registerDev],
 ];
 

@@ -12,6 +12,11 @@ export function summaryLine(c: Colors, record: CaptureRecord, summary: MessageSu
   }
   // Every value here comes from the payload (any CometChat user can write it): made terminal-safe.
   if (!record.json) return `${time} ${status} ${c.yellow('⚠ body is not JSON')} ${c.dim(`(${record.bytes} bytes, kept as rawBody)`)} ${c.dim(safeLine(record.id))}`;
+  if (summary.category === 'action' && summary.action) {
+    // "alice edited #712: new text", "alice deleted #712"
+    const what = `${safeLine(summary.sender ?? '?')} ${safeLine(summary.action)} #${safeLine(summary.onId ?? '?')}${summary.text !== undefined ? `: ${safeLine(preview(summary.text))}` : ''}`;
+    return `${time} ${status} ${c.bold(what)} ${c.cyan('action')}${record.duplicate ? ` ${c.magenta('duplicate')}` : ''} ${c.dim(safeLine(record.id))}`;
+  }
   const who = `${safeLine(summary.sender ?? '?')} → ${safeLine(summary.receiver ?? '?')}${summary.receiverType === 'group' ? c.dim(' (group)') : ''}`;
   const kind = c.cyan(safeLine(`${summary.category ?? '?'}/${summary.type ?? '?'}`));
   const text = summary.text !== undefined ? ` "${safeLine(preview(summary.text))}"` : '';

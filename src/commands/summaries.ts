@@ -9,6 +9,7 @@ export const SUMMARY = {
   emulate: 'run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt',
   demo: 'the whole loop offline: emulator → init → listen → a user message → capture → schema → replies',
   test: 'run conversation tests (*.convo.yaml) against your bot through the emulator; pretty, JUnit, TAP or JSON reports',
+  trigger: 'POST a synthetic callback, shaped as CometChat sends it, to listen or your bot',
   dev: 'run your bot, restart it on save, and chat with it through the emulator (or the real CometChat via the tunnel)',
 } as const;
 
@@ -21,5 +22,6 @@ export const USAGE_TERM: Record<keyof typeof SUMMARY, string> = {
   emulate: 'emulate [options]',
   demo: 'demo [options]',
   test: 'test [options] [paths...] [-- COMMAND]',
+  trigger: 'trigger [options] [kind]',
   dev: 'dev [options] -- COMMAND [ARG...]',
 };

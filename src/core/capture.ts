@@ -55,6 +55,9 @@ export interface MessageSummary {
   type?: string;
   text?: string;
   parentId?: string;
+  /** An action message (an edit or a delete): what was done, and to which message. */
+  action?: string;
+  onId?: string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -74,6 +77,23 @@ export function summarize(payload: unknown): MessageSummary {
   const trigger = payload && typeof payload === 'object' ? str((payload as { trigger?: unknown }).trigger) : undefined;
   if (!message) return { trigger };
   const data = message.data && typeof message.data === 'object' ? (message.data as Record<string, unknown>) : {};
+  if (message.category === 'action') {
+    // data.entities.on.entity is the message acted on; its text is the new text of an edit.
+    const on = ((data.entities as Record<string, { entity?: Record<string, unknown> }> | undefined)?.on?.entity ?? {}) as Record<string, unknown>;
+    const onData = on.data && typeof on.data === 'object' ? (on.data as Record<string, unknown>) : {};
+    return {
+      trigger,
+      id: str(message.id),
+      sender: str(message.sender) ?? str((message.sender as { uid?: unknown } | undefined)?.uid),
+      receiver: str(message.receiver),
+      receiverType: str(message.receiverType),
+      category: 'action',
+      type: str(message.type),
+      action: str(data.action),
+      onId: str(on.id),
+      ...(str(data.action) === 'edited' && str(onData.text) ? { text: str(onData.text) } : {}),
+    };
+  }
   return {
     trigger,
     id: str(message.id),

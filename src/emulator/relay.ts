@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { signedPost } from '../adapters/signed-post.js';
 import { LOG_LIMIT, pushBounded } from '../core/bounded.js';
+import { wrapCallback } from '../core/payloads.js';
 import type { Bot, Delivery, DeliveryAttempt, EmulatorState, Message, User } from './state.js';
 
 export interface RelayOptions {
@@ -77,16 +78,9 @@ export function passesGroupSetting(bot: Pick<Bot, 'uid' | 'groupChatSetting'>, t
   }
 }
 
+/** The callback CometChat POSTs for a message: the same builder `cometbot trigger` uses (core/payloads). */
 export function callbackPayload(message: Message, bot: Bot, opts: Pick<RelayOptions, 'appId' | 'region'>): Record<string, unknown> {
-  return {
-    trigger: 'after_message',
-    data: publicMessage(message),
-    appId: opts.appId,
-    region: opts.region,
-    origin: { platform: 'REST_API', language: 'http', resource: 'cometbot-emulator' },
-    chatAPIVersion: '3.0',
-    bot: bot.uid,
-  };
+  return wrapCallback(publicMessage(message), 'bot', { appId: opts.appId, region: opts.region, bot: bot.uid });
 }
 
 /** The message as CometChat returns it: bookkeeping fields stripped. */
