@@ -10,6 +10,7 @@ import { CliError, UsageError } from '../errors.js';
 import { parsePort, validateAppId, validateRegion } from '../core/validate.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
+import type { ChatEntry } from '../core/convo/record.js';
 
 export interface EmulateFlags {
   port?: string;
@@ -107,6 +108,7 @@ const USAGE: Record<string, { args: number; text: string }> = {
   '/join': { args: 1, text: '/join <guid>: the bot you talk to joins a group' },
   '/add': { args: 2, text: '/add <uid> <guid>: add someone to a group' },
   '/as': { args: 1, text: '/as <uid>: be someone else' },
+  '/save': { args: 1, text: '/save <file>: the chat so far as a .convo.yaml for cometbot test' },
 };
 
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */
@@ -177,6 +179,13 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
   rl.on('SIGINT', () => rl.close());
   printer.before = () => deps.stderr.write('\r\x1b[2K');
   printer.after = () => rl.prompt(true);
+  // What is said here, kept for /save: user messages, and the bots' replies as they arrive.
+  const transcript: ChatEntry[] = [];
+  const onBotMessage = ({ message }: { message: Record<string, unknown> }) => {
+    const data = (message.data ?? {}) as { text?: unknown };
+    transcript.push({ kind: 'bot', bot: String(message.sender), ...(typeof data.text === 'string' ? { text: data.text } : {}), category: String(message.category), type: String(message.type) });
+  };
+  emulator.on('bot-message', onBotMessage);
   // A bot registered while the prompt waits (cometbot init in another terminal): show it at once.
   const onRequest = (r: { method: string; path: string; status: number }) => {
     if (r.status >= 300 || !/^\/v3\/bots(\/|$)/.test(r.path) || r.method === 'GET' || target) return;
@@ -200,7 +209,13 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
       const usage = USAGE[cmd!];
       if (usage && usage.args > (arg2 !== undefined ? 2 : arg !== undefined ? 1 : 0)) out.warn(`usage: ${usage.text}`);
       else if (cmd === '/help') out.info(Object.values(USAGE).map((u) => u.text).join(' · ') + ' · /state: bots and groups · /quit');
-      else if (cmd === '/to') target = { receiver: arg!.toLowerCase(), receiverType: 'user' };
+      else if (cmd === '/save') {
+        try {
+          out.info(await saveChat(emulator, transcript, current(), arg!));
+        } catch (e) {
+          out.warn(`could not save ${arg}: ${(e as Error).message}`);
+        }
+      } else if (cmd === '/to') target = { receiver: arg!.toLowerCase(), receiverType: 'user' };
       else if (cmd === '/group') target = { receiver: arg!.toLowerCase(), receiverType: 'group' };
       else if (cmd === '/join' || cmd === '/add') {
         // /join <guid>: the bot you talk to joins the group; /add <uid> <guid>: anyone does.
@@ -224,7 +239,8 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
       else if (!current()) out.warn('no one to talk to yet: /to <bot uid> (run cometbot init against this emulator first)');
       else {
         try {
-          emulator.userSays(sender, current()!, line);
+          const sent = emulator.userSays(sender, current()!, line);
+          transcript.push({ kind: 'user', sender, receiver: String(sent.receiver), receiverType: sent.receiverType === 'group' ? 'group' : 'user', text: line });
         } catch (e) {
           out.warn((e as Error).message);
         }
@@ -234,6 +250,7 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
     }
   } finally {
     emulator.off('request', onRequest);
+    emulator.off('bot-message', onBotMessage);
     printer.before = printer.after = () => undefined;
     rl.close();
   }
@@ -241,4 +258,27 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** /save FILE: the chat so far as a conversation file that `cometbot test` passes against the same bot. */
+async function saveChat(emulator: Emulator, transcript: ChatEntry[], target: { receiver: string; receiverType: 'user' | 'group' } | undefined, file: string): Promise<string> {
+  // The bot talked to: the one the last user message reached, else the current target, else the first.
+  const lastUser = [...transcript].reverse().find((e) => e.kind === 'user');
+  const candidates = [lastUser?.kind === 'user' && lastUser.receiverType === 'user' ? lastUser.receiver : undefined, target?.receiverType === 'user' ? target.receiver : undefined, ...emulator.state.bots.keys()];
+  const botUid = candidates.find((uid) => uid !== undefined && emulator.state.bots.has(uid));
+  if (!botUid) throw new Error('no bot in this chat yet');
+  const bot = emulator.state.bots.get(botUid)!;
+  const usedGroups = new Set(transcript.flatMap((e) => (e.kind === 'user' && e.receiverType === 'group' ? [e.receiver] : [])));
+  const groups = [...usedGroups].flatMap((guid) => {
+    const g = emulator.state.groups.get(guid);
+    return g ? [{ guid, members: [...g.members], bot: g.members.has(botUid) }] : [];
+  });
+  const { chatToConvo } = await import('../core/convo/record.js');
+  const { stringify } = await import('yaml');
+  const convo = chatToConvo({ bot: botUid, groupChatSetting: bot.groupChatSetting, entries: transcript, groups });
+  const path = /\.convo\.(ya?ml|json)$/.test(file) ? file : `${file}.convo.yaml`;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path, `# Recorded at the cometbot emulate prompt. Run it: cometbot test ${path} --bot-url <your bot>\n${stringify(convo)}`);
+  const steps = (convo.tests as { steps: unknown[] }[])[0]!.steps.length;
+  return `saved ${steps} step(s) to ${path}: cometbot test ${path} -- <your bot's command>`;
 }

@@ -41,3 +41,55 @@ describe('cometbot emulate chat prompt (TTY seam)', () => {
     expect(deps.stderr.text()).toContain('emulator stopped: 3 message(s)');
   });
 });
+
+describe('/save at the chat prompt', () => {
+  it('writes the chat as a .convo.yaml that cometbot test passes against the same bot', async () => {
+    const { startBot } = await import('../helpers/bots.js');
+    const { parseConvo } = await import('../../src/core/convo/parse.js');
+    const { TestRun } = await import('../../src/testing/run.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempHome } = await import('../helpers/deps.js');
+    const bot = await startBot();
+    const deps = makeDeps({ tty: true });
+    const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
+    stdin.isTTY = true;
+    stdin.setRawMode = () => undefined;
+    deps.stdin = stdin;
+    const done = main(['emulate', '--port', '0'], deps);
+    await deps.stderr.until('Type a message');
+    const base = /a local CometChat at (\S+)/.exec(deps.stderr.text())![1]!;
+    bot.apiUrl = base;
+    bot.apiKey = 'emulator-key';
+    const api = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { apikey: 'emulator-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await api('/users', { uid: 'echo-bot', name: 'Echo' });
+    await api('/bots', { uid: 'echo-bot', webhookURL: bot.url, enabled: true, groupChatSetting: 'allMessages' });
+    await deps.stderr.until('alice → echo-bot › ');
+    stdin.write('hello there\n');
+    await deps.stdout.until('echo-bot → alice: echo: hello there');
+    stdin.write('/join team\n');
+    stdin.write('/group team\n');
+    stdin.write('/as bob\n');
+    stdin.write('hi team\n');
+    await deps.stdout.until('echo-bot → team (group): echo: hi team');
+    const file = join(tempHome(), 'chat.convo.yaml');
+    stdin.write(`/save ${file}\n`);
+    await deps.stderr.until(`saved 4 step(s) to ${file}`);
+    stdin.write('/quit\n');
+    expect(await done).toBe(0);
+
+    const parsed = parseConvo(readFileSync(file, 'utf8'), file);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(parsed.file.tests[0]!.steps.map((s) => s.kind)).toEqual(['user', 'bot', 'user', 'bot']);
+    // The same bot's code, restarted (the running one remembers the data.ids it answered).
+    await bot.close();
+    const again = await startBot();
+    const run = new TestRun({ files: [parsed.file], botUrl: again.url, apiPort: 0, credentials: null, app: { appId: 'emulator', region: 'us', apiKey: 'emulator-key', anyApiKey: true } });
+    const { apiUrl } = await run.start();
+    again.apiUrl = apiUrl;
+    const summary = await run.run();
+    await run.close();
+    await again.close();
+    expect(summary).toMatchObject({ passed: 1, failed: 0 });
+  });
+});
