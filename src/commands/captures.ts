@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
 import type { CaptureReader, StoredRecord } from '../adapters/capture-files.js';
-import { CliError, UsageError } from '../errors.js';
+import { CliError, EXIT, ReportedFailure, UsageError } from '../errors.js';
 import { capturesDir } from '../env.js';
 import { preview, summarize } from '../core/capture.js';
 import { parseUserPass, type Credentials } from '../core/basic-auth.js';
@@ -52,8 +52,14 @@ All subcommands read every capture file (newest first) unless --file is given.`,
     .action(act<CommonFlags>((f, g, id) => runShow(id!, f, deps, g)));
   file(captures.command('schema').description('JSON Schema or TypeScript types inferred from every accepted JSON body'))
     .option('--format <format>', 'json-schema | typescript', 'json-schema')
-    .addHelpText('after', '\nExamples:\n  $ cometbot captures schema > payload.schema.json\n  $ cometbot captures schema --format typescript > payload.d.ts')
-    .action(act<CommonFlags & { format: string }>((f, g) => runSchema(f, deps, g)));
+    .option('--check <schema.json>', 'compare with a schema saved earlier: exit 1 with one line per difference (CI drift check)')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures schema > payload.schema.json\n  $ cometbot captures schema --format typescript > payload.d.ts\n  $ cometbot captures schema --check payload.schema.json   # in CI: fail when the payload changes shape')
+    .action(act<CommonFlags & { format: string; check?: string }>((f, g) => runSchema(f, deps, g)));
+  file(captures.command('to-test').argument('[ids...]', 'capture ids, or "all" (default all)').description('a .convo.yaml whose user steps are the captured callbacks, each followed by bot: any'))
+    .requiredOption('--out <file>', 'the conversation file to write')
+    .option('--run <tag>', 'only the captures of this listen run (the id prefix)')
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures to-test --out tests/captured.convo.yaml\n  $ cometbot captures to-test k3x9qa-12 k3x9qa-13 --out one.convo.yaml')
+    .action(act<CommonFlags & { out: string; run?: string }>((f, g, ...ids) => runToTest(ids.flat(), f, deps, g)));
   file(captures.command('replay').argument('<id>', 'capture id, or "last"').description('POST a captured body to your bot with a valid Basic Auth header'))
     .requiredOption('--to <url>', 'where to send it')
     .option('--auth <user:pass>', 'Basic Auth credentials (default: the profile callback credentials)')
@@ -152,7 +158,7 @@ export async function runShow(id: string, flags: CommonFlags, deps: Deps, g: Glo
   out.data(record.body !== undefined ? prettyJson(out.c, record.body) : record.rawBody !== undefined ? safeText(record.rawBody) : out.c.dim('(no body recorded: the request was rejected)'));
 }
 
-export async function runSchema(flags: CommonFlags & { format: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+export async function runSchema(flags: CommonFlags & { format: string; check?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
   if (!['json-schema', 'typescript', 'ts'].includes(flags.format)) throw new UsageError(`invalid --format "${flags.format}"`, 'use --format json-schema or --format typescript');
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
@@ -163,6 +169,7 @@ export async function runSchema(flags: CommonFlags & { format: string }, deps: D
   reportSkipped(reader, out);
   if (inferrer.samples === 0) throw new CliError('no accepted JSON payloads to infer a schema from', 'run cometbot listen and send your bot a message');
   const schema = inferrer.toJsonSchema();
+  if (flags.check !== undefined) return checkDrift(flags.check, schema as Record<string, unknown>, out, g);
   if (flags.format === 'json-schema') return void deps.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
   const { toTypeScript } = await import('../adapters/typescript-emitter.js');
   deps.stdout.write(await toTypeScript(schema));
@@ -260,4 +267,45 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
 export function fixtureName(id: string): string {
   const name = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120);
   return name || 'capture';
+}
+
+async function checkDrift(file: string, now: Record<string, unknown>, out: Output, g: GlobalOptions): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  let saved: Record<string, unknown>;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read the schema ${file} (${code ?? (e as Error).message})`, 'save one first: cometbot captures schema > payload.schema.json');
+  }
+  const { schemaDrift } = await import('../core/drift.js');
+  const lines = schemaDrift(saved, now);
+  if (g.json) out.jsonLine({ drift: lines.length > 0, differences: lines });
+  else if (lines.length === 0) out.data('no drift');
+  else for (const line of lines) out.data(safeLine(line));
+  if (lines.length > 0) throw new ReportedFailure(EXIT.failure);
+}
+
+/** captures to-test: each captured callback as a user step, followed by bot: any. */
+export async function runToTest(ids: string[], flags: CommonFlags & { out: string; run?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const reader = await open(flags, deps);
+  const wanted = ids.length === 0 || (ids.length === 1 && ids[0] === 'all') ? undefined : new Set(ids);
+  const { capturesToConvo } = await import('../core/convo/from-captures.js');
+  const bodies: unknown[] = [];
+  for await (const r of reader.oldestFirst()) {
+    if (r.verdict !== 'accepted' || r.duplicate || r.body === undefined) continue;
+    if (flags.run && !r.id.startsWith(`${flags.run}-`)) continue;
+    if (wanted && !wanted.has(r.id)) continue;
+    bodies.push(r.body);
+  }
+  reportSkipped(reader, out);
+  const { convo, used, skipped } = capturesToConvo(bodies);
+  if (used === 0) throw new CliError('no captured user messages to turn into steps', 'pick accepted captures with cometbot captures list');
+  const { stringify } = await import('yaml');
+  const { dirname } = await import('node:path');
+  mkdirSync(dirname(flags.out), { recursive: true });
+  writeFileSync(flags.out, `# From captured callbacks (cometbot captures to-test). Each step is what CometChat sent; the bot steps\n# accept any reply: make them precise (text, contains, matches…) as you learn what the bot should say.\n${stringify(convo)}`);
+  if (g.json) out.jsonLine({ file: flags.out, steps: used, skipped });
+  else out.success(`${used} user step(s) written to ${flags.out}${skipped ? ` (${skipped} capture(s) skipped: edits, deletes or payloads with no message)` : ''}; run it: cometbot test ${flags.out} -- <your bot's command>`);
 }
