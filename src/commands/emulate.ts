@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
+import { parseDuration } from '../core/duration.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
@@ -36,7 +37,7 @@ export function registerEmulate(program: Command, deps: Deps): Command {
     .option('--region <region>', 'region it reports in callbacks', 'us')
     .option('--as <uid>', 'who you are at the chat prompt', 'alice')
     .option('--no-seed', 'start empty (no sample users alice, bob, carol and group team)')
-    .option('--retry-delays <ms,ms>', 'waits before callback retries (default 10000,30000)')
+    .option('--retry-delays <d,d>', 'waits before callback retries: durations (10s,30s) or milliseconds (default 10s,30s)')
     .addHelpText(
       'after',
       `
@@ -54,11 +55,12 @@ Scripts can read GET /_emulator/state for conversations and callback deliveries.
     });
 }
 
-function parseDelays(raw: string | undefined): number[] | undefined {
+/** `10s,30s` or milliseconds `10000,30000` (what listen --respond measured). */
+export function parseDelays(raw: string | undefined): number[] | undefined {
   if (raw === undefined) return undefined;
-  const delays = raw.split(',').map((s) => Number(s.trim()));
-  if (delays.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`invalid --retry-delays "${raw}"`, 'e.g. --retry-delays 10000,30000 (milliseconds)');
-  return delays;
+  const delays = raw.split(',').map((s) => parseDuration(s.trim()));
+  if (delays.some((d) => d === undefined)) throw new UsageError(`invalid --retry-delays "${raw}"`, 'e.g. --retry-delays 10s,30s (or milliseconds: 10000,30000)');
+  return delays as number[];
 }
 
 export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptions): Promise<void> {

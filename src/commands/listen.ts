@@ -9,6 +9,7 @@ import { SELFTEST_TIMEOUT_MS } from '../listen/public-endpoint.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
 import { parsePort, validateUrl } from '../core/validate.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 import { randomAlphanumeric } from '../core/credentials.js';
 import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 
@@ -28,6 +29,8 @@ export interface ListenFlags {
   apiUrl?: string;
   inspect?: boolean;
   inspectPort?: string;
+  respond?: string;
+  delay?: string;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -46,6 +49,8 @@ export function registerListen(program: Command, deps: Deps): Command {
     .option('--forward-to <url>', 'after the ack, POST each payload (same body and auth) to your own bot')
     .option('--echo', 'reply to each user message with the same text, as the bot')
     .option('--capture-file <path>', 'append captures to this file instead of a new one per run')
+    .option('--respond <status[xN]>', 'answer the first N deliveries of each callback with STATUS (e.g. 503x2), to see how CometChat retries')
+    .option('--delay <duration>', 'answer those deliveries only after this long (e.g. 3s), to see the timeout CometChat applies')
     .option('--no-auth', 'accept requests without Basic Auth (not recommended)')
     .option('-q, --quiet', 'one line per request, no pretty JSON')
     .option('--inspect', 'serve the live web inspector on 127.0.0.1')
@@ -75,6 +80,24 @@ interface Parsed {
   inspectPort: number;
 }
 
+/** `503`, `503x2`: the status and how many deliveries of each callback get it. */
+export function parseRespond(respond: string | undefined, delay: string | undefined): { status: number; times: number; delayMs: number } | undefined {
+  if (respond === undefined && delay === undefined) return undefined;
+  let status = 200;
+  let times = 1;
+  if (respond !== undefined) {
+    const m = /^\s*(\d{3})(?:\s*x\s*(\d+))?\s*$/i.exec(respond);
+    if (!m || Number(m[1]) < 200 || Number(m[1]) > 599 || (m[2] !== undefined && Number(m[2]) < 1)) {
+      throw new UsageError(`invalid --respond "${respond}"`, 'write a status, optionally times how many deliveries: --respond 503, --respond 503x2');
+    }
+    status = Number(m[1]);
+    times = m[2] === undefined ? 1 : Number(m[2]);
+  }
+  const delayMs = delay === undefined ? 0 : parseDuration(delay);
+  if (delayMs === undefined) throw new UsageError(`invalid --delay "${delay}"`, 'write a duration: --delay 3s, --delay 2500ms');
+  return { status, times, delayMs };
+}
+
 function parseFlags(flags: ListenFlags): Parsed {
   const path = flags.path ?? '/';
   if (!path.startsWith('/')) throw new UsageError(`invalid --path "${path}": it must start with /`, 'e.g. --path /cometchat');
@@ -100,6 +123,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     if (!(e instanceof UsageError) || flags.auth !== false) throw e;
   }
   if (flags.echo && !conn) throw new UsageError('--echo needs a profile to reply as the bot', 'run cometbot init first');
+  const respond = parseRespond(flags.respond, flags.delay);
   const credentials = flags.auth === false ? null : conn!.profile.callback;
   if (!credentials) out.warn(out.ce.red.bold('--no-auth: anyone who finds the URL can post to it. Use it only for local experiments.'));
 
@@ -132,7 +156,12 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     cleanup: Boolean(flags.cleanup),
     // An API on this machine (cometbot emulate) can call this machine: the local URL is its webhook.
     apiIsLocal: conn ? isLoopback(new URL(conn.baseUrl).hostname) : false,
+    ...(respond ? { respond } : {}),
   });
+  if (respond) {
+    const what = [respond.status !== 200 ? `answering ${respond.status}` : undefined, respond.delayMs ? `after ${formatDuration(respond.delayMs)}` : undefined].filter(Boolean).join(' ');
+    out.warn(out.ce.yellow.bold(`--respond/--delay: ${what} to the first ${respond.times} deliver${respond.times === 1 ? 'y' : 'ies'} of every callback, on purpose: CometChat will retry, and your bot misses them meanwhile`));
+  }
 
   // Rendering: after the ack, never before it; output that cannot keep up is dropped and counted.
   const sink = new LineSink(deps.stdout);
@@ -223,6 +252,13 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       out.info(out.ce.yellow('stdout is not being read: exiting without the output still queued for it'));
       deps.exitNow = true;
     }
+    // What --respond provoked: CometChat's real retry schedule, ready for emulate --retry-delays.
+    const retries = session.server.redeliveries();
+    for (const r of retries.slice(0, 20)) out.info(`  data.id ${safeLine(r.id)}: ${r.deliveries} deliveries, ${r.delaysMs.map((d) => `+${(d / 1000).toFixed(1)} s`).join(', ')}`);
+    if (retries.length) {
+      const typical = retries[0]!.delaysMs.map((d) => `${Math.round(d / 100) / 10}s`).join(',');
+      out.info(out.ce.dim(`  replay this schedule offline: cometbot emulate --retry-delays ${typical}`));
+    } else if (respond) out.info(out.ce.dim('  no callback was delivered twice: CometChat did not retry (yet)'));
     const total = c.accepted + c.rejected + c.captureFailures;
     out.info(
       `${total} request${total === 1 ? '' : 's'}: ${c.accepted} accepted${c.duplicates ? ` (${c.duplicates} duplicate)` : ''}, ${c.rejected} rejected${c.captureFailures ? `, ${c.captureFailures} answered 503 (capture failed)` : ''} → ${c.captureFile}`,

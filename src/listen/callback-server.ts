@@ -21,6 +21,19 @@ export interface CallbackServerOptions {
   maxBodyBytes?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * `listen --respond STATUS[xN] --delay D`: answer the first `times` deliveries of each callback with
+   * `status`, after `delayMs`, to see how the real CometChat retries. The record holds what was answered.
+   */
+  respond?: { status: number; times: number; delayMs: number };
+}
+
+/** Deliveries of one callback (same trigger and data.id) and when each arrived: CometChat's retries. */
+export interface Redelivery {
+  id: string;
+  deliveries: number;
+  /** Milliseconds between each delivery and the one before it. */
+  delaysMs: number[];
 }
 
 export interface AcceptedRequest {
@@ -44,7 +57,11 @@ export interface CallbackServerEvents {
 const OK_BODY = '{"ok":true}';
 const OK_HEADERS = { 'content-type': 'application/json', 'content-length': String(OK_BODY.length) };
 
+/** Callbacks tracked for redelivery timing (only with --respond/--delay): the newest this many. */
+const TRACKED_DELIVERIES = 10_000;
+
 export class CallbackServer extends EventEmitter<CallbackServerEvents> {
+  private readonly deliveries = new Map<string, { id: string; at: number[] }>();
   private server?: Server;
   private readonly expectedAuth?: Buffer;
   private readonly recent = new RecentKeys(10_000);
@@ -141,6 +158,21 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     const summary = json ? summarize(parsed) : {};
     const key = duplicateKey(summary);
     if (key && this.recent.check(key)) meta.duplicate = true;
+    let status = 200;
+    let delayMs = 0;
+    const respond = this.opts.respond;
+    if (respond && key) {
+      const seen = this.deliveries.get(key) ?? { id: summary.id ?? meta.id, at: [] };
+      if (seen.at.length < respond.times) {
+        status = respond.status;
+        delayMs = respond.delayMs;
+      }
+      seen.at.push(Date.now());
+      this.deliveries.delete(key); // re-inserted: the Map's order is the newest-delivered order
+      this.deliveries.set(key, seen);
+      if (this.deliveries.size > TRACKED_DELIVERIES) this.deliveries.delete(this.deliveries.keys().next().value!);
+      meta.status = status;
+    }
     const line = captureLine(meta, { text, parsed });
     this.opts.store.write(line, (error) => {
       if (error) {
@@ -155,9 +187,20 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
         this.emit('captureFailed', { id: meta.id, error });
         return;
       }
-      res.writeHead(200, OK_HEADERS);
-      res.end(OK_BODY);
-      this.settled();
+      if (status === 200 && delayMs === 0) {
+        res.writeHead(200, OK_HEADERS);
+        res.end(OK_BODY);
+        this.settled();
+      } else {
+        // --respond / --delay: recorded first, answered as asked (an error status, or late).
+        const answer = () => {
+          const body = status < 300 ? OK_BODY : JSON.stringify({ ok: false, error: `answered ${status} on purpose (cometbot listen --respond)` });
+          if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+          this.settled();
+        };
+        if (delayMs > 0) setTimeout(answer, delayMs);
+        else answer();
+      }
       this.counts.accepted++;
       if (meta.duplicate) this.counts.duplicates++;
       if (this.listenerCount('request') === 0) return;
@@ -166,6 +209,13 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
       else record.rawBody = text;
       this.emit('request', { record, summary, bodyText: text, authorization: req.headers.authorization, line });
     });
+  }
+
+  /** Callbacks delivered more than once while --respond/--delay was on, with the delays between deliveries. */
+  redeliveries(): Redelivery[] {
+    return [...this.deliveries.values()]
+      .filter((d) => d.at.length > 1)
+      .map((d) => ({ id: d.id, deliveries: d.at.length, delaysMs: d.at.slice(1).map((t, i) => t - d.at[i]!) }));
   }
 
   private reject(req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}, base?: RecordMeta): void {

@@ -41,6 +41,8 @@ export interface ListenSessionOptions {
   cleanup: boolean;
   /** The REST API runs on this machine (the emulator): it can call the local URL. */
   apiIsLocal: boolean;
+  /** --respond / --delay: answer the first deliveries of each callback with an error, or late. */
+  respond?: { status: number; times: number; delayMs: number };
 }
 
 export interface ListenReady {
@@ -95,7 +97,7 @@ export class ListenSession extends EventEmitter<ListenSessionEvents> {
       onRecover: () => this.emit('capture-recovered', { file: this.store.file }),
     };
     this.store = opts.captureFile ? new CaptureStore(opts.captureFile, events) : CaptureStore.inDir(opts.capturesDir, opts.now(), opts.runTag, events);
-    this.server = new CallbackServer({ host: opts.host, port: opts.port, path: opts.path, credentials: opts.credentials, store: this.store, runTag: opts.runTag, now: opts.now });
+    this.server = new CallbackServer({ host: opts.host, port: opts.port, path: opts.path, credentials: opts.credentials, store: this.store, runTag: opts.runTag, now: opts.now, ...(opts.respond ? { respond: opts.respond } : {}) });
     this.server.on('request', (req) => this.emit('request', req));
     this.server.on('rejected', (record) => this.emit('rejected', record));
     this.server.on('captureFailed', () => this.captureFailures++);
