@@ -55,6 +55,9 @@ All subcommands read every capture file (newest first) unless --file is given.`,
     .option('--check <schema.json>', 'compare with a schema saved earlier: exit 1 with one line per difference (CI drift check)')
     .addHelpText('after', '\nExamples:\n  $ cometbot captures schema > payload.schema.json\n  $ cometbot captures schema --format typescript > payload.d.ts\n  $ cometbot captures schema --check payload.schema.json   # in CI: fail when the payload changes shape')
     .action(act<CommonFlags & { format: string; check?: string }>((f, g) => runSchema(f, deps, g)));
+  file(captures.command('stats').description('counts by trigger and kind, redeliveries with their delays, and which kinds no test sends'))
+    .addHelpText('after', '\nExamples:\n  $ cometbot captures stats\n  $ cometbot captures stats --json | jq .redeliveries')
+    .action(act<CommonFlags>((f, g) => runStats(f, deps, g)));
   file(captures.command('to-test').argument('[ids...]', 'capture ids, or "all" (default all)').description('a .convo.yaml whose user steps are the captured callbacks, each followed by bot: any'))
     .requiredOption('--out <file>', 'the conversation file to write')
     .option('--run <tag>', 'only the captures of this listen run (the id prefix)')
@@ -308,4 +311,42 @@ export async function runToTest(ids: string[], flags: CommonFlags & { out: strin
   writeFileSync(flags.out, `# From captured callbacks (cometbot captures to-test). Each step is what CometChat sent; the bot steps\n# accept any reply: make them precise (text, contains, matches…) as you learn what the bot should say.\n${stringify(convo)}`);
   if (g.json) out.jsonLine({ file: flags.out, steps: used, skipped });
   else out.success(`${used} user step(s) written to ${flags.out}${skipped ? ` (${skipped} capture(s) skipped: edits, deletes or payloads with no message)` : ''}; run it: cometbot test ${flags.out} -- <your bot's command>`);
+}
+
+/** captures stats: what the traffic held, CometChat's retries, and coverage by the conversation files here. */
+export async function runStats(flags: CommonFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, g);
+  const reader = await open(flags, deps);
+  const { StatsCounter, kindsTested } = await import('../core/capture-stats.js');
+  const counter = new StatsCounter();
+  for await (const r of reader.oldestFirst()) counter.add(r);
+  reportSkipped(reader, out);
+  const stats = counter.result();
+  // Coverage: the kinds captured that no *.convo.yaml under the current folder sends.
+  let tested: Set<string> | undefined;
+  try {
+    const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
+    const cwd = process.cwd();
+    tested = kindsTested(loadConvoFiles(discoverConvoFiles([], cwd), cwd, () => undefined));
+  } catch {
+    tested = undefined; // no conversation files here (or none that parse): coverage is not reported
+  }
+  const uncovered = tested ? Object.keys(stats.byKind).filter((k) => !tested!.has(k)).sort() : undefined;
+  if (g.json) return out.jsonLine({ ...stats, ...(uncovered ? { notTested: uncovered } : {}) });
+  const table = (title: string, map: Record<string, number>) => {
+    const rows = Object.entries(map).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    if (rows.length) out.data(`${out.c.bold(title)}  ${rows.map(([k, n]) => `${safeLine(k)} ${n}`).join(' · ')}`);
+  };
+  out.data(`${stats.records} request(s): ${stats.accepted} accepted, ${stats.rejected} rejected; ${stats.threads} in threads, ${stats.mentions} with mentions`);
+  table('trigger', stats.byTrigger);
+  table('kind', stats.byKind);
+  table('category/type', stats.byType);
+  table('receiverType', stats.byReceiverType);
+  if (stats.redeliveries.length) {
+    out.data(out.c.bold(`redelivered (${stats.redeliveries.length})`));
+    for (const r of stats.redeliveries.slice(0, 50)) out.data(`  data.id ${safeLine(r.id)}: ${r.deliveries} deliveries, ${r.delaysMs.map((d) => `+${(d / 1000).toFixed(1)} s`).join(', ')}`);
+  } else out.data(out.c.dim('no callback was delivered more than once'));
+  if (uncovered === undefined) out.data(out.c.dim('no conversation files here: coverage not checked (run this where your *.convo.yaml live)'));
+  else if (uncovered.length) out.data(`${out.c.yellow('not sent by any test here:')} ${uncovered.join(', ')}  ${out.c.dim('(cometbot captures to-test makes a start)')}`);
+  else out.data(out.c.green('every kind captured is sent by a test here'));
 }
