@@ -165,8 +165,8 @@ export async function runSchema(flags: CommonFlags & { format: string; check?: s
   if (!['json-schema', 'typescript', 'ts'].includes(flags.format)) throw new UsageError(`invalid --format "${flags.format}"`, 'use --format json-schema or --format typescript');
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
-  const { SchemaInferrer } = await import('../core/schema.js');
-  const inferrer = new SchemaInferrer();
+  const { TriggerSchemaInferrer } = await import('../core/schema.js');
+  const inferrer = new TriggerSchemaInferrer();
   // Oldest first, so the same captures always give the same bytes.
   for await (const r of reader.oldestFirst()) if (r.verdict === 'accepted' && r.json && r.body !== undefined) inferrer.add(r.body);
   reportSkipped(reader, out);

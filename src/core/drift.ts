@@ -34,8 +34,35 @@ export function flattenSchema(schema: Schema): Map<string, Field> {
   return out;
 }
 
-/** One line per difference: `+ data.muid: string, 12/40 samples`, `- data.data.resource`, `~ data.sentAt: number → string`, `enum data.type: + poll`. */
+/** The schema of each trigger: a oneOf discriminated by `trigger` (several triggers), else the one shape. */
+function byTrigger(schema: Schema): Map<string, Schema> {
+  const variants = Array.isArray(schema.oneOf) ? (schema.oneOf as Schema[]) : [];
+  const consts = variants.map((v) => ((v.properties as Record<string, Schema> | undefined)?.trigger as { const?: unknown } | undefined)?.const);
+  if (variants.length && consts.every((c) => typeof c === 'string')) return new Map(variants.map((v, i) => [consts[i] as string, v]));
+  return new Map([['', schema]]);
+}
+
+/**
+ * One line per difference: `+ data.muid: string, 12/40 samples`, `- data.data.resource`,
+ * `~ data.sentAt: number → string`, `enum data.type: + poll`. With several triggers, per trigger
+ * (`[message_sent] + data.message.muid …`), and a trigger that appears or disappears is a line too.
+ */
 export function schemaDrift(saved: Schema, now: Schema): string[] {
+  const before = byTrigger(saved);
+  const after = byTrigger(now);
+  // One trigger on both sides (whatever its name): compare the shapes directly.
+  if (before.size === 1 && after.size === 1) return shapeDrift([...before.values()][0]!, [...after.values()][0]!);
+  const lines: string[] = [];
+  for (const t of [...after.keys()].sort()) if (!before.has(t)) lines.push(`+ trigger ${t || '(none)'}`);
+  for (const t of [...before.keys()].sort()) if (!after.has(t)) lines.push(`- trigger ${t || '(none)'}`);
+  for (const t of [...before.keys()].sort()) {
+    const a = after.get(t);
+    if (a) for (const line of shapeDrift(before.get(t)!, a)) lines.push(`[${t || '(none)'}] ${line}`);
+  }
+  return lines;
+}
+
+function shapeDrift(saved: Schema, now: Schema): string[] {
   const before = flattenSchema(saved);
   const after = flattenSchema(now);
   const lines: string[] = [];

@@ -118,3 +118,46 @@ function variant(shape: Shape, kind: Kind, field: string | undefined): JsonSchem
       return { type: kind };
   }
 }
+
+/**
+ * One inferrer per `trigger`: a bot callback, a newer webhook (message_sent), an edit each keep their own
+ * required fields instead of everything turning optional. With one trigger the schema is that shape;
+ * with several, a oneOf discriminated by `trigger` (TypeScript: a union of one interface per trigger).
+ */
+export class TriggerSchemaInferrer {
+  private readonly byTrigger = new Map<string, SchemaInferrer>();
+
+  add(sample: unknown): void {
+    const trigger = sample && typeof sample === 'object' && typeof (sample as { trigger?: unknown }).trigger === 'string' ? (sample as { trigger: string }).trigger : '';
+    let inferrer = this.byTrigger.get(trigger);
+    if (!inferrer) this.byTrigger.set(trigger, (inferrer = new SchemaInferrer()));
+    inferrer.add(sample);
+  }
+
+  get samples(): number {
+    return [...this.byTrigger.values()].reduce((n, i) => n + i.samples, 0);
+  }
+
+  toJsonSchema(title = 'CometChatBotCallback'): JsonSchema {
+    const triggers = [...this.byTrigger.keys()].sort();
+    if (triggers.length === 1) return this.byTrigger.get(triggers[0]!)!.toJsonSchema(title);
+    const variants = triggers.map((trigger) => {
+      const { $schema: _s, ...variant } = this.byTrigger.get(trigger)!.toJsonSchema(triggerTitle(trigger));
+      const properties = { ...(variant.properties as Record<string, JsonSchema> | undefined) };
+      if (trigger) properties.trigger = { const: trigger, description: (properties.trigger as { description?: string } | undefined)?.description };
+      return { ...variant, properties };
+    });
+    return {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      title: 'CometChatCallback',
+      description: `Inferred by cometbot from ${this.samples} captured payloads with ${triggers.length} triggers (${triggers.map((t) => t || '(none)').join(', ')}): one shape per trigger.`,
+      oneOf: variants,
+    };
+  }
+}
+
+/** after_message → AfterMessageCallback; message_edited → MessageEditedCallback. */
+export function triggerTitle(trigger: string): string {
+  const words = (trigger || 'untriggered').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return `${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Callback`;
+}

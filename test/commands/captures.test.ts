@@ -79,7 +79,7 @@ describe('captures list / show', () => {
 });
 
 describe('captures schema', () => {
-  it('JSON Schema golden: optional fields, unions, enums, counts; deterministic', async () => {
+  it('JSON Schema golden: one shape per trigger (oneOf), optional fields, unions, enums, counts; deterministic', async () => {
     const h = home();
     const a = await run(['captures', 'schema'], h);
     expect(a.code).toBe(0);
@@ -87,10 +87,15 @@ describe('captures schema', () => {
     expect((await run(['captures', 'schema'], h)).stdout).toBe(a.stdout);
     const schema = JSON.parse(a.stdout);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.required).toEqual(['appId', 'data', 'region', 'trigger']);
-    expect(schema.properties.trigger).toMatchObject({ enum: ['after_message', 'message_sent'], description: 'Seen in 7 of 7 samples.' });
-    expect(schema.properties.bot.description).toBe('Seen in 6 of 7 samples.');
-    const message = schema.properties.data;
+    // Two triggers in the captures: each keeps its own required fields.
+    expect(schema.oneOf.map((v: { title: string }) => v.title)).toEqual(['AfterMessageCallback', 'MessageSentCallback']);
+    const [bot, webhook] = schema.oneOf;
+    expect(bot.required).toEqual(['appId', 'bot', 'chatAPIVersion', 'data', 'origin', 'region', 'trigger']);
+    expect(bot.properties.trigger.const).toBe('after_message');
+    expect(bot.properties.bot.description).toBe('Seen in 6 of 6 samples.');
+    expect(webhook.required).toEqual(['appId', 'data', 'region', 'trigger', 'webhook']);
+    expect(webhook.properties.data.required).toEqual(['message']);
+    const message = bot.properties.data;
     expect(message.properties.receiverType.enum).toEqual(['group', 'user']);
     expect(message.properties.category.enum).toEqual(['custom', 'message']);
     expect(message.properties.parentId).toBeDefined();
@@ -102,11 +107,12 @@ describe('captures schema', () => {
     const r = await run(['captures', 'schema', '--format', 'typescript'], home());
     expect(r.code).toBe(0);
     golden('payload.d.ts', r.stdout);
-    expect(r.stdout).toContain('export interface CometChatBotCallback');
-    expect(r.stdout).toMatch(/trigger: "after_message" \| "message_sent"/);
+    expect(r.stdout).toContain('export type CometChatCallback = AfterMessageCallback | MessageSentCallback;');
+    expect(r.stdout).toMatch(/trigger: "after_message";/);
     const dir = tempHome();
     writeFileSync(join(dir, 'payload.d.ts'), r.stdout);
-    writeFileSync(join(dir, 'use.ts'), `import type { CometChatBotCallback } from './payload';\nexport const f = (p: CometChatBotCallback): string | undefined => p.data.receiverType;\n`);
+    // The union narrows on trigger, as a bot's handler would use it.
+    writeFileSync(join(dir, 'use.ts'), `import type { CometChatCallback } from './payload';\nexport const f = (p: CometChatCallback): string | undefined => (p.trigger === 'after_message' ? p.data.receiverType : p.data.message.receiverType);\n`);
     const program = ts.createProgram([join(dir, 'use.ts')], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: false, types: [] });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);

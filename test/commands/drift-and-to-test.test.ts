@@ -68,6 +68,17 @@ describe('captures schema --check', () => {
     expect(deps.stderr.text()).toContain('hint: save one first: cometbot captures schema > payload.schema.json');
   });
 
+  it('with several triggers, reports drift per trigger, and a trigger that appears', async () => {
+    const two = [cb(1), cb(2), { trigger: 'message_sent', data: { message: { id: '9', sender: 'bob' } } }, { trigger: 'message_sent', data: { message: { id: '10', sender: 'bob' } } }];
+    const savedHome = home(two);
+    const saved = join(savedHome, 'payload.schema.json');
+    writeFileSync(saved, await schemaOf(savedHome));
+    const changed = [cb(3, { origin: 'web' }), cb(4, { origin: 'web' }), two[2]!, two[3]!, { trigger: 'message_edited', data: { message: { id: '11' } } }];
+    const deps = makeDeps({ home: home(changed) });
+    expect(await main(['captures', 'schema', '--check', saved], deps)).toBe(1);
+    expect(deps.stdout.text().trim().split('\n')).toEqual(['+ trigger message_edited', '[after_message] + origin: string, 2/2 samples']);
+  });
+
   it('compares nested objects and arrays, reporting a removed object once', () => {
     const s = (props: Record<string, unknown>) => ({ type: 'object', properties: props });
     expect(schemaDrift(s({ a: s({ b: { type: 'string' }, c: { type: 'string' } }), l: { type: 'array', items: { type: 'number' } } }), s({ l: { type: 'array', items: { type: 'string' } } }))).toEqual(['- a', '~ l[]: number → string']);
