@@ -47,3 +47,32 @@ describe('payloads', () => {
     expect(parseSet('novalue')).toBeUndefined();
   });
 });
+
+describe('every payload through listen', async () => {
+  const { CallbackServer } = await import('../../src/listen/callback-server.js');
+  const { CaptureStore } = await import('../../src/listen/capture-store.js');
+  const { summaryLine } = await import('../../src/adapters/request-renderer.js');
+  const { plainColors } = await import('../../src/adapters/colors.js');
+  const { tempHome } = await import('../helpers/deps.js');
+  it('is accepted, recorded and summarised: edits and deletes as "alice edited #711: …", the rest as sender → receiver', async () => {
+    const store = new CaptureStore(`${tempHome()}/c.jsonl`);
+    const server = new CallbackServer({ host: '127.0.0.1', port: 0, path: '/', credentials: null, store, runTag: 'pay001', now: () => new Date('2026-11-30T12:00:00Z') });
+    const lines: string[] = [];
+    server.on('request', (req) => lines.push(summaryLine(plainColors(), req.record, req.summary).replace(/^\S+ /, '')));
+    const { url } = await server.start();
+    for (const shape of SHAPES) {
+      for (const kind of KINDS) {
+        const payload = wrapCallback(buildMessage(kind, { ...OPTS, id: `${shape}-${kind}` }), shape, OPTS);
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+        expect(r.status).toBe(200);
+      }
+    }
+    await server.close(1000);
+    await store.close();
+    expect(lines).toHaveLength(KINDS.length * SHAPES.length);
+    expect(lines.filter((l) => / edited #/.test(l))).toHaveLength(3);
+    expect(lines.find((l) => l.includes('edited'))).toMatch(/^200 alice edited #\S+: hello action pay001-\d+$/);
+    expect(lines.find((l) => l.includes('deleted'))).toMatch(/^200 alice deleted #\S+ action pay001-\d+$/);
+    expect(lines.filter((l) => l.includes('alice → helper message/text'))).toHaveLength(6); // text and thread, in each shape
+  });
+});
