@@ -117,6 +117,7 @@ async function listenBench() {
   await load(uniqueRun.url, { duration: 1, unique: true });
   const u = await load(uniqueRun.url, { unique: true });
   uniqueRun.child.kill('SIGKILL');
+  rmSync(uniqueRun.dir, { recursive: true, force: true });
   console.log(`listen with a unique data.id per request: ${Math.round(u.requests.average)} req/s, p99 ${u.latency.p99} ms (the generator rebuilds each request here, so it is the bottleneck)`);
   results.listen.uniqueIdsRps = Math.round(u.requests.average);
 
@@ -128,6 +129,7 @@ async function listenBench() {
     console.log(`${name} at 1,000 req/s: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${name.startsWith('cometbot') ? ' (target ≤ 5 ms)' : ''}, sent ${r.requests.total}`);
     results.listen[name.startsWith('cometbot') ? 'p99At1000' : 'bareP99At1000'] = r.latency.p99;
     fixed.child.kill('SIGKILL');
+    rmSync(fixed.dir, { recursive: true, force: true });
   }
 
   // Memory after 100k requests, and whether it grows with the count.
