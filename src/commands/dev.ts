@@ -12,6 +12,7 @@ import { parseDuration } from '../core/duration.js';
 import { parsePort, validateUid } from '../core/validate.js';
 import { safeLine } from '../core/terminal-text.js';
 import { readEnv } from '../env.js';
+import { generateCredentials } from '../core/credentials.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import { createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 import { splitCommand } from './test.js';
@@ -78,7 +79,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
   });
   const mode = flags.tunnel || (!flags.emulate && conn) ? 'tunnel' : 'emulate';
   const cwd = process.cwd();
-  const botPort = await freePort();
+  const botPort = await (await import('../adapters/free-port.js')).freePort();
   const botUrl = new URL(`http://127.0.0.1:${botPort}${flags.botPath ? (flags.botPath.startsWith('/') ? flags.botPath : `/${flags.botPath}`) : '/'}`);
   const { DevLoop } = await import('../bot-process/dev-loop.js');
   const { capturesDir } = await import('../env.js');
@@ -193,7 +194,7 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
   stack.push(() => routing.close());
   const s = emulator.state;
   const at = s.now();
-  const credentials = { username: `cometbot${token(deps, 6)}`, password: token(deps, 32) };
+  const credentials = generateCredentials(deps.randomBytes);
   s.users.set(uid, { uid, name: conn?.profile.bot.name ?? uid, status: 'online', role: 'default', createdAt: at });
   s.bots.set(uid, { uid, webhookURL: botUrl.href, enabled: true, groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages', useBasicAuth: true, ...credentials, createdAt: at });
   s.groups.get('team')?.members.add(uid);
@@ -212,10 +213,6 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
   };
 }
 
-function token(deps: Deps, n: number): string {
-  return Array.from(deps.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('');
-}
-
 function renderLoop(loop: DevLoop, out: Output, command: string[]): void {
   const shown = safeLine(command.join(' '));
   loop.on('started', ({ pid, restart }) => out.success(`${restart ? 'restarted' : 'started'} ${shown} (pid ${pid})`));
@@ -225,11 +222,3 @@ function renderLoop(loop: DevLoop, out: Output, command: string[]): void {
   loop.on('output', ({ line }) => out.info(`${out.ce.dim('bot │')} ${safeLine(line)}`));
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -11,6 +11,7 @@ import { findProfile, profileProblem } from '../core/profile.js';
 import { parseDuration } from '../core/duration.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { readEnv } from '../env.js';
+import { generateCredentials } from '../core/credentials.js';
 import { createOutput, openConfig, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
@@ -51,7 +52,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   const startsBot = command.length > 0;
   if (!flags.botUrl && !startsBot) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
   if (flags.botPath !== undefined && !startsBot) throw new UsageError('--bot-path is for a bot cometbot starts (-- COMMAND)', 'with --bot-url, put the path in the URL');
-  const botPort = startsBot && !flags.botUrl ? await freePort() : undefined;
+  const botPort = startsBot && !flags.botUrl ? await (await import('../adapters/free-port.js')).freePort() : undefined;
   const botUrl = flags.botUrl ? validateUrl(flags.botUrl, '--bot-url') : new URL(`http://127.0.0.1:${botPort}${normalisePath(flags.botPath)}`);
   if (startsBot && !['127.0.0.1', 'localhost', '[::1]'].includes(botUrl.hostname)) throw new UsageError(`--bot-url ${botUrl.href} is not on this machine`, 'a bot cometbot starts listens on 127.0.0.1: --bot-url http://127.0.0.1:3000/');
   const apiPort = parsePort(flags.apiPort ?? (startsBot ? '0' : String(DEFAULT_EMULATOR_PORT)), '--api-port');
@@ -64,7 +65,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     files = selectCases(files, flags.grep);
     if (files.length === 0) throw new UsageError(`no case matches --grep "${flags.grep}"`, 'grep matches a case’s suite or name, ignoring case');
   }
-  const credentials = startsBot ? generatedCredentials(deps) : await callbackCredentials(deps, out, g);
+  const credentials = startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
   const app = emulatedApp(files, deps, flags);
 
   const { TestRun } = await import('../testing/run.js');
@@ -142,21 +143,6 @@ function startError(e: unknown, apiPort: number, deps: Deps): CliError {
 function normalisePath(path: string | undefined): string {
   if (!path) return '/';
   return path.startsWith('/') ? path : `/${path}`;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A bot cometbot starts is told its callback credentials: new ones for each run. */
-function generatedCredentials(deps: Deps): Credentials {
-  const alphanumeric = (n: number) => Array.from(deps.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('');
-  return { username: `cometbot${alphanumeric(6)}`, password: alphanumeric(32) };
 }
 
 function selectCases(files: ConvoFile[], grep: string): ConvoFile[] {

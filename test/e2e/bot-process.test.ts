@@ -4,18 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
+import { alive } from '../helpers/processes.js';
 
 const BOTS = fileURLToPath(new URL('../fixtures/bots/', import.meta.url));
 const env = () => ({ HOME: tempHome(), TMPDIR: process.env.TMPDIR });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('cometbot test -- COMMAND (spawned)', () => {
   const bots: [string, string[], string][] = [

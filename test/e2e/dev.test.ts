@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
+import { alive } from '../helpers/processes.js';
 import { DevLoop, isSource, type Watch } from '../../src/bot-process/dev-loop.js';
 
 const BOT = (version: string) => `
@@ -46,14 +47,6 @@ class Reader {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const say = (apiUrl: string, text: string) =>
   fetch(`${apiUrl}/messages`, { method: 'POST', headers: { apikey: 'any', onBehalfOf: 'alice', 'content-type': 'application/json' }, body: JSON.stringify({ receiver: 'dev-bot', receiverType: 'user', category: 'message', type: 'text', data: { text } }) });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
+import { freePort } from '../../src/adapters/free-port.js';
 
 const ECHO_BOT = fileURLToPath(new URL('../../examples/echo-bot/bot.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/echo-bot', import.meta.url));
@@ -24,13 +25,6 @@ afterEach(async () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** The example echo bot as a user would start it, replying to an emulator on apiPort. */
 async function startEchoBot(apiPort: number): Promise<string> {
