@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
-import { safeJson, safeLine, safeText } from '../core/terminal-text.js';
+import { safeLine, safeText } from '../core/terminal-text.js';
+import { ndjsonLine, requestLine } from '../listen/ndjson.js';
 import { resolveSettings } from '../core/profile.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import { SELFTEST_TIMEOUT_MS } from '../listen/public-endpoint.js';
@@ -166,20 +167,20 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   // Rendering: after the ack, never before it; output that cannot keep up is dropped and counted.
   const sink = new LineSink(deps.stdout);
   session.on('request', (req) => {
-    if (g.json) sink.write(`{"event":"request",${req.line.slice(1)}`); // the capture line, not re-serialised
+    if (g.json) sink.write(requestLine(req.line)); // the capture line, not re-serialised
     else {
       sink.write(`${summaryLine(out.c, req.record, req.summary)}\n`);
       if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : safeText(req.record.rawBody ?? '')}\n`);
     }
   });
-  session.on('rejected', (record) => sink.write(g.json ? `${safeJson({ event: 'request', ...record })}\n` : `${summaryLine(out.c, record)}\n`));
+  session.on('rejected', (record) => sink.write(g.json ? ndjsonLine({ event: 'request', ...record }) : `${summaryLine(out.c, record)}\n`));
   session.on('forward', (r) => {
-    if (g.json) sink.write(`${safeJson({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) })}\n`);
+    if (g.json) sink.write(ndjsonLine({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) }));
     else if (r.status !== null) sink.write(`  ${out.c.dim('↪ forwarded')} ${r.status < 400 ? out.c.green(String(r.status)) : out.c.red(String(r.status))} ${out.c.dim(`${r.ms} ms ${r.id}`)}\n`);
     else sink.write(`  ${out.c.red('↪ forward failed')} ${safeLine(r.error ?? '')} ${out.c.dim(r.id)}\n`);
   });
   session.on('reply', (r) => {
-    if (g.json) sink.write(`${safeJson({ event: 'reply', id: r.id, messageId: r.messageId })}\n`);
+    if (g.json) sink.write(ndjsonLine({ event: 'reply', id: r.id, messageId: r.messageId }));
     else sink.write(`  ${out.c.dim('↩ echoed as')} ${botUid} ${out.c.dim(`message ${r.messageId} to ${r.receiverType} ${safeLine(r.receiver)}`)}\n`);
   });
   session.on('reply-failed', (r) => out.warn(`echo reply for ${r.id} failed: ${safeLine(r.error)}`));
@@ -198,7 +199,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   const ready = await (authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start());
 
   const announce = (r: { publicUrl: string | null }) => {
-    if (g.json) return sink.write(`${safeJson({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) })}\n`);
+    if (g.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
     out.info(`${out.ce.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${g.profile}` : ''}`);
     out.info(`  local    ${ready.localUrl}`);
     if (r.publicUrl) out.info(`  public   ${r.publicUrl}${credentials ? out.ce.dim('  (Basic Auth checked here)') : ''}`);

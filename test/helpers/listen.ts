@@ -2,10 +2,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest, Agent } from 'node:http';
 import { BIN } from './cli.js';
+import type { ListenNdjsonEvent } from '../../src/listen/ndjson.js';
 
 export interface Listening {
   child: ChildProcessWithoutNullStreams;
-  ready: { localUrl: string; publicUrl: string | null; captureFile: string };
+  ready: Extract<ListenNdjsonEvent, { event: 'ready' }>;
   events: Record<string, unknown>[];
   stderr: () => string;
   /** Resolves with the next event matching the predicate (already-seen events count). */
