@@ -26,10 +26,17 @@ export function createColors(enabled: boolean, Chalk: ChalkClass | undefined): C
  * is. Output off a terminal (CI logs, pipes) needs no chalk, so it is not even loaded.
  */
 export function plainColors(): Colors {
-  const style: unknown = new Proxy(function (...text: unknown[]) {
-    return text.join(' ');
-  }, {
-    get: (_target, key) => (key === 'level' ? 0 : style),
-  });
-  return style as Colors;
+  // A plain function whose every style property is itself: no Proxy on the per-request path (listen).
+  const style = Object.assign((...text: unknown[]) => text.join(' '), { level: 0 }) as unknown as Record<string, unknown>;
+  for (const name of STYLES) style[name] = style;
+  return style as unknown as Colors;
 }
+
+/** chalk's modifiers and colours: every name a chained style can use. */
+const STYLES = [
+  'reset', 'bold', 'dim', 'italic', 'underline', 'overline', 'inverse', 'hidden', 'strikethrough', 'visible',
+  'black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'grey',
+  'blackBright', 'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright', 'whiteBright',
+  'bgBlack', 'bgRed', 'bgGreen', 'bgYellow', 'bgBlue', 'bgMagenta', 'bgCyan', 'bgWhite', 'bgGray', 'bgGrey',
+  'bgBlackBright', 'bgRedBright', 'bgGreenBright', 'bgYellowBright', 'bgBlueBright', 'bgMagentaBright', 'bgCyanBright', 'bgWhiteBright',
+];
