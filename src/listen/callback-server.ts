@@ -65,7 +65,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private server?: Server;
   private readonly expectedAuth?: Buffer;
   private readonly recent = new RecentKeys(10_000);
-  private readonly reading = new Map<IncomingMessage, { started: number; res: ServerResponse; meta: RecordMeta }>();
+  private readonly reading = new Map<IncomingMessage, { started: number; res: ServerResponse; meta: RecordMeta; received: number }>();
   private sweeper?: NodeJS.Timeout;
   private seq = 0;
   private inFlight = 0;
@@ -123,11 +123,13 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     if (declared > max) return this.reject(req, res, 413, `body over ${max} bytes`, { connection: 'close' });
 
     const meta = this.meta(req, 200, 'accepted');
-    this.reading.set(req, { started: Date.now(), res, meta });
+    const reading = { started: Date.now(), res, meta, received: 0 };
+    this.reading.set(req, reading);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      reading.received = size;
       if (size > max) {
         this.reading.delete(req);
         req.removeAllListeners('data');
@@ -218,12 +220,13 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
       .map((d) => ({ id: d.id, deliveries: d.at.length, delaysMs: d.at.slice(1).map((t, i) => t - d.at[i]!) }));
   }
 
-  private reject(req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}, base?: RecordMeta): void {
+  /** `received`: the bytes that did arrive (a body cut by the timeout), instead of the declared length. */
+  private reject(req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}, base?: RecordMeta, received?: number): void {
     const meta = base ?? this.meta(req, status, 'rejected');
     meta.status = status;
     meta.verdict = 'rejected';
     meta.reason = reason;
-    meta.bytes = Number(req.headers['content-length']) || 0;
+    meta.bytes = received ?? (Number(req.headers['content-length']) || 0);
     this.counts.rejected++;
     const body = JSON.stringify({ ok: false, error: reason });
     const send = () => {
@@ -283,12 +286,12 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
 
   private sweep(bodyTimeoutMs: number): void {
     const now = Date.now();
-    for (const [req, { started, res, meta }] of this.reading) {
+    for (const [req, { started, res, meta, received }] of this.reading) {
       if (now - started < bodyTimeoutMs) continue;
       this.reading.delete(req);
       req.removeAllListeners('data');
       req.removeAllListeners('end');
-      this.reject(req, res, 408, `body not received within ${bodyTimeoutMs} ms`, { connection: 'close' }, meta);
+      this.reject(req, res, 408, `body not received within ${bodyTimeoutMs} ms`, { connection: 'close' }, meta, received);
       res.once('finish', () => req.socket.destroy());
     }
   }

@@ -37,6 +37,7 @@ describe('CallbackServer timeouts', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
     const [record] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(record).toMatchObject({ status: 408, verdict: 'rejected' });
+    expect(record.bytes).toBe('{"partial":'.length); // what arrived, not the 100 bytes declared
     expect(record.body).toBeUndefined();
   });
 
