@@ -1,7 +1,7 @@
 // `cometbot test -- COMMAND`: bots that hard-code CometChat's hosts, run unchanged, in Node and Python.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
 import { alive } from '../helpers/processes.js';
@@ -9,6 +9,18 @@ import { alive } from '../helpers/processes.js';
 const BOTS = fileURLToPath(new URL('../fixtures/bots/', import.meta.url));
 const env = () => ({ HOME: tempHome(), TMPDIR: process.env.TMPDIR });
 
+
+// Nothing a test started outlives it, even when the test fails half way.
+const spawned: { children: ChildProcess[]; pids: number[] } = { children: [], pids: [] };
+afterEach(async () => {
+  for (const child of spawned.children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  }
+  for (const pid of spawned.pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
 
 describe('cometbot test -- COMMAND (spawned)', () => {
   const bots: [string, string[], string][] = [
@@ -57,6 +69,7 @@ describe('cometbot test -- COMMAND (spawned)', () => {
 
   it('SIGTERM mid-run: exit 130, and nothing the bot started survives (not even a child that ignores SIGTERM)', async () => {
     const child = spawn(process.execPath, [BIN, 'test', 'slow.convo.yaml', '--verbose', '--', 'node', 'family-bot.mjs'], { cwd: BOTS, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env() } });
+    spawned.children.push(child);
     let stderr = '';
     const pids = await new Promise<number[]>((resolve) =>
       child.stderr.on('data', (d) => {
@@ -65,6 +78,7 @@ describe('cometbot test -- COMMAND (spawned)', () => {
         if (m && stderr.includes('emulator http')) resolve([Number(m[1]), Number(m[2])]);
       }),
     );
+    spawned.pids.push(...pids);
     expect(pids.every(alive)).toBe(true);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
 import { alive } from '../helpers/processes.js';
@@ -51,6 +51,19 @@ class Reader {
 const say = (apiUrl: string, text: string) =>
   fetch(`${apiUrl}/messages`, { method: 'POST', headers: { apikey: 'any', onBehalfOf: 'alice', 'content-type': 'application/json' }, body: JSON.stringify({ receiver: 'dev-bot', receiverType: 'user', category: 'message', type: 'text', data: { text } }) });
 
+// Whatever happens in a test, nothing it started outlives it: cometbot dev, and the bot's group.
+const started: { child?: ChildProcessWithoutNullStreams; botPids: number[] } = { botPids: [] };
+afterEach(async () => {
+  const { child } = started;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    await gone;
+  }
+  for (const pid of started.botPids.splice(0)) if (alive(pid)) process.kill(-pid, 'SIGKILL');
+  started.child = undefined;
+});
+
 describe('cometbot dev (spawned)', () => {
   it('restarts the bot when its file is saved, the next turn reaches the new code, and Ctrl-C ends everything', async () => {
     const dir = tempHome();
@@ -58,17 +71,20 @@ describe('cometbot dev (spawned)', () => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src', 'bot.mjs'), BOT('v1'));
     const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, 'dev', '--api-port', '0', '--', 'node', 'src/bot.mjs'], { cwd: dir, env: { PATH: process.env.PATH, NO_COLOR: '1', COMETBOT_HOME: home, HOME: home, TMPDIR: process.env.TMPDIR } });
+    started.child = child;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const out = new Reader(child.stdout);
     const err = new Reader(child.stderr);
     const [, apiUrl] = await err.next(/a local CometChat at (http:\S+), bot dev-bot/);
     const [, firstPid] = await err.next(/started node src\/bot\.mjs \(pid (\d+)\)/);
+    started.botPids.push(Number(firstPid));
 
     await say(apiUrl!, 'hi');
     expect((await out.next(/↳ dev-bot → alice: (v\d): hi/))[1]).toBe('v1');
 
     writeFileSync(join(dir, 'src', 'bot.mjs'), BOT('v2'));
     const [, secondPid] = await err.next(/restarted node src\/bot\.mjs \(pid (\d+)\)/);
+    started.botPids.push(Number(secondPid));
     expect(alive(Number(firstPid))).toBe(false); // the old group was ended before the new bot started
     await say(apiUrl!, 'again');
     expect((await out.next(/↳ dev-bot → alice: (v\d): again/))[1]).toBe('v2');
