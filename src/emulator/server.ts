@@ -493,6 +493,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     });
   }
 
+  /** A user as CometChat shows it inside messages (entities, mentions). */
+  entityOf(uid: string): Record<string, unknown> {
+    return userEntity(this.state.users.get(uid), uid);
+  }
+
   /** A message typed by an emulated user (the chat prompt, demo): same checks and relay as POST /messages. */
   userSays(sender: string, target: { receiver: string; receiverType: 'user' | 'group' }, text: string): Record<string, unknown> {
     return this.userMessage(sender, { ...target, category: 'message', type: 'text', data: { text } }).message;

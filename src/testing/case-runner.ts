@@ -8,7 +8,6 @@ import { stepLabel } from '../core/convo/model.js';
 import { diffLines, matchBotMessage, mismatchSummary, type BotMessage } from '../core/convo/match.js';
 import { describeUserMessage, userMessageBody } from '../core/convo/user-message.js';
 import { formatDuration } from '../core/duration.js';
-import { userEntity } from '../emulator/relay.js';
 import type { CaseResult, Failure, RefusedCall, StepResult, TranscriptLine } from './results.js';
 
 export interface Arena {
@@ -172,7 +171,7 @@ class CaseRun {
 
   private async user(step: UserStep): Promise<void> {
     const { emulator } = this.arena;
-    const body = userMessageBody(step, this.file.bot, (uid) => userEntity(emulator.state.users.get(uid), uid));
+    const body = userMessageBody(step, this.file.bot, (uid) => emulator.entityOf(uid));
     let parentId: string | undefined;
     if (step.thread === 'last') {
       parentId = this.lastBotMessageId;
