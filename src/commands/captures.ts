@@ -58,7 +58,7 @@ All subcommands read every capture file (newest first) unless --file is given.`,
   file(captures.command('stats').description('counts by trigger and kind, redeliveries with their delays, and which kinds no test sends'))
     .addHelpText('after', '\nExamples:\n  $ cometbot captures stats\n  $ cometbot captures stats --json | jq .redeliveries')
     .action(act<CommonFlags>((f, g) => runStats(f, deps, g)));
-  file(captures.command('to-test').argument('[ids...]', 'capture ids, or "all" (default all)').description('a .convo.yaml whose user steps are the captured callbacks, each followed by bot: any'))
+  file(captures.command('to-test').argument('[ids...]', 'capture ids, "last" or "all" (default all)').description('a .convo.yaml whose user steps are the captured callbacks, each followed by bot: any'))
     .requiredOption('--out <file>', 'the conversation file to write')
     .option('--run <tag>', 'only the captures of this listen run (the id prefix)')
     .addHelpText('after', '\nExamples:\n  $ cometbot captures to-test --out tests/captured.convo.yaml\n  $ cometbot captures to-test k3x9qa-12 k3x9qa-13 --out one.convo.yaml')
@@ -293,7 +293,9 @@ async function checkDrift(file: string, now: Record<string, unknown>, out: Outpu
 export async function runToTest(ids: string[], flags: CommonFlags & { out: string; run?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
-  const wanted = ids.length === 0 || (ids.length === 1 && ids[0] === 'all') ? undefined : new Set(ids);
+  // `last` is the newest accepted record with a body, as for replay and export.
+  const last = ids.includes('last') ? reader.lastReplayable()?.id : undefined;
+  const wanted = ids.length === 0 || (ids.length === 1 && ids[0] === 'all') ? undefined : new Set(ids.map((id) => (id === 'last' ? (last ?? id) : id)));
   const { capturesToConvo } = await import('../core/convo/from-captures.js');
   const bodies: unknown[] = [];
   for await (const r of reader.oldestFirst()) {

@@ -119,6 +119,9 @@ describe('captures to-test', () => {
     expect(await main(['captures', 'to-test', first, '--out', file], makeDeps({ home: h }))).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('user: hi 1');
     expect(readFileSync(file, 'utf8')).not.toContain('hi 2');
+    expect(await main(['captures', 'to-test', 'last', '--out', file], makeDeps({ home: h }))).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('user: hi 3');
+    expect(readFileSync(file, 'utf8')).not.toContain('hi 1');
     const none = makeDeps({ home: h });
     expect(await main(['captures', 'to-test', '--run', 'nope', '--out', file], none)).toBe(1);
   });
