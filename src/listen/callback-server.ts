@@ -1,6 +1,7 @@
 // The bot's callback endpoint: Basic Auth, capture before ack, typed events after it.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import type { CaptureStore } from './capture-store.js';
 import { basicAuthHeader } from '../core/basic-auth.js';
@@ -57,6 +58,8 @@ export interface CallbackServerEvents {
 const OK_BODY = '{"ok":true}';
 const OK_HEADERS = { 'content-type': 'application/json', 'content-length': String(OK_BODY.length) };
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
 /** Callbacks tracked for redelivery timing (only with --respond/--delay): the newest this many. */
 const TRACKED_DELIVERIES = 10_000;
 
@@ -92,6 +95,9 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
       (req, res) => this.handle(req, res),
     );
     this.server = server;
+    // Requests Node's parser answers before cometbot sees them (headers too slow or too large, not
+    // HTTP at all) are recorded too, metadata only, like every other rejection.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex & { remoteAddress?: string }) => this.clientError(err, socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.host, () => {
@@ -313,8 +319,44 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     if (this.inFlight > 0) {
       await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise<void>((r) => setTimeout(r, graceMs).unref())]);
     }
+    // A body still arriving when the grace period ends is cut: it is recorded as such, not lost.
+    for (const [req, { res, meta, received }] of this.reading) {
+      this.reading.delete(req);
+      this.reject(req, res, 503, `cut at shutdown after ${graceMs} ms`, { connection: 'close' }, meta, received);
+    }
     server.closeAllConnections();
     await closed;
+  }
+
+  /** Sockets already answered for a parser error (Node may report one socket's error twice). */
+  private readonly refusedSockets = new WeakSet<Duplex>();
+
+  private clientError(err: NodeJS.ErrnoException, socket: Duplex & { remoteAddress?: string }): void {
+    if (this.refusedSockets.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    this.refusedSockets.add(socket);
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 0 : 400;
+    if (status && socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+    if (!status) return; // the client went away: nothing was asked
+    const meta: RecordMeta = {
+      id: `${this.opts.runTag}-${++this.seq}`,
+      receivedAt: this.opts.now().toISOString(),
+      method: '',
+      path: '',
+      status,
+      verdict: 'rejected',
+      reason: status === 431 ? 'headers too large' : status === 408 ? 'headers not received in time' : `not an HTTP request (${err.code ?? err.message})`,
+      remoteAddress: socket.remoteAddress ?? '',
+      headers: {},
+      bytes: 0,
+      json: false,
+    };
+    this.counts.rejected++;
+    this.opts.store.write(captureLine(meta, undefined), () => undefined);
+    this.emit('rejected', meta as CaptureRecord);
   }
 
   /** Forced stop (second Ctrl-C): drop every connection now. */

@@ -135,15 +135,17 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', () => {
     expect(mine[0]!.auth).toBe(AUTH.authorization);
   });
 
+  // The first TypeScript rendering loads json-schema-to-typescript and prettier: slow on a loaded CI box.
   it('shows the inferred schema and TypeScript types', async () => {
     await capture('schema-1', 'something to type');
     await page.click('#tab-schema');
-    await page.waitForSelector('#schema-ts:has-text("export interface CometChatBotCallback")');
+    await page.waitForSelector('#schema-ts:has-text("export interface CometChatBotCallback")', { timeout: 55_000 });
     expect(await page.locator('#schema-json').textContent()).toContain('"$schema"');
     expect(await page.locator('#requests-view').isVisible()).toBe(false);
     await page.click('#tab-requests');
     expect(await page.locator('#schema-view').isVisible()).toBe(false);
-  });
+  }, 60_000);
+
 
   it('renders a payload carrying HTML and <script> as text', async () => {
     const evil = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';

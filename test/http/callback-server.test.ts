@@ -41,10 +41,41 @@ describe('CallbackServer timeouts', () => {
     expect(record.body).toBeUndefined();
   });
 
-  it('answers 408 when the headers are too slow', async () => {
-    const { port } = await start({ headersTimeoutMs: 200 });
+  it('answers 408 when the headers are too slow, and records it', async () => {
+    const { port, file, store } = await start({ headersTimeoutMs: 200 });
     const reply = await raw(port, 'POST / HTTP/1.1\r\nHost: x\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    await store.close();
+    expect(JSON.parse(readFileSync(file, 'utf8').trim())).toMatchObject({ status: 408, verdict: 'rejected', reason: 'headers not received in time' });
+  });
+
+  it('records what Node\'s parser refuses: headers too large (431), not HTTP at all (400)', async () => {
+    const { port, file, store } = await start();
+    expect(await raw(port, `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
+    expect(await raw(port, 'this is not http\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    await store.close();
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.status, r.verdict, r.reason])).toEqual([
+      [431, 'rejected', 'headers too large'],
+      [400, 'rejected', expect.stringMatching(/^not an HTTP request/)],
+    ]);
+  });
+
+  it('records a body still arriving when the shutdown grace period ends, as cut', async () => {
+    const { port, file, store } = await start();
+    const auth = basic(CALLBACK.username, CALLBACK.password);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.on('error', () => undefined);
+    await new Promise<void>((r) => socket.write(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Length: 100\r\n\r\n{"partial":`, () => r()));
+    const s = server!;
+    server = undefined;
+    // close() waits for the request (in flight) for the grace period, then cuts and records it.
+    while ((s as unknown as { reading: Map<unknown, unknown> }).reading.size === 0) await new Promise((r) => setImmediate(r));
+    await s.close(100);
+    await store.close();
+    socket.destroy();
+    expect(JSON.parse(readFileSync(file, 'utf8').trim())).toMatchObject({ status: 503, verdict: 'rejected', reason: 'cut at shutdown after 100 ms', bytes: '{"partial":'.length });
   });
 
   it('a garbage Authorization header is a 401, never a 500', async () => {
