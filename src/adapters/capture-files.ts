@@ -51,7 +51,7 @@ export function* linesBackwards(file: string, blockSize = BACKWARD_BLOCK): Gener
       position -= size;
       const block = Buffer.allocUnsafe(size);
       readSync(fd, block, 0, size, position);
-      let chunk = rest.length ? Buffer.concat([block, rest]) : block;
+      const chunk = rest.length ? Buffer.concat([block, rest]) : block;
       let end = chunk.length;
       for (let i = chunk.length - 1; i >= 0; i--) {
         if (chunk[i] !== 0x0a) continue;
@@ -59,7 +59,6 @@ export function* linesBackwards(file: string, blockSize = BACKWARD_BLOCK): Gener
         end = i;
       }
       rest = Buffer.from(chunk.subarray(0, end));
-      chunk = Buffer.alloc(0);
     }
     if (rest.length) yield decodeLine(rest);
   } finally {
@@ -120,14 +119,9 @@ export class CaptureReader {
   /** Every record, newest first: files newest first, each read backwards from its end. */
   *newestFirst(): Generator<StoredRecord> {
     for (const file of this.files) {
-      let lines: Generator<string>;
+      // The generator opens the file on first use: an unreadable file fails inside the loop.
       try {
-        lines = linesBackwards(file);
-      } catch (e) {
-        throw unreadable(file, e);
-      }
-      try {
-        for (const line of lines) {
+        for (const line of linesBackwards(file)) {
           if (!line.trim()) continue;
           const record = parseRecordLine(line, file);
           if (record) yield record;
