@@ -27,7 +27,8 @@ export function createColors(enabled: boolean, Chalk: ChalkClass | undefined): C
  */
 export function plainColors(): Colors {
   // A plain function whose every style property is itself: no Proxy on the per-request path (listen).
-  const style = Object.assign((...text: unknown[]) => text.join(' '), { level: 0 }) as unknown as Record<string, unknown>;
+  // One argument (the per-request case) is returned without building an array to join.
+  const style = Object.assign((text: unknown, ...more: unknown[]) => (more.length === 0 ? (text == null ? '' : String(text)) : [text, ...more].join(' ')), { level: 0 }) as unknown as Record<string, unknown>;
   for (const name of STYLES) style[name] = style;
   return style as unknown as Colors;
 }

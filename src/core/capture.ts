@@ -154,10 +154,14 @@ export function replyTarget(summary: MessageSummary): { receiver: string; receiv
   return undefined;
 }
 
+const SPACE_TO_COLLAPSE = /\s\s|[^\S ]/;
+
 export function preview(text: string | undefined, max = 60): string {
   if (text === undefined) return '';
   // Only the head matters: never run the regex over a whole long message (this runs per request).
   const cut = text.length > max * 2;
-  const flat = (cut ? text.slice(0, max * 2) : text).replace(/\s+/g, ' ').trim();
+  const head = cut ? text.slice(0, max * 2) : text;
+  // Collapsing whitespace is needed only where there is a run of it or a tab/newline (rare).
+  const flat = (SPACE_TO_COLLAPSE.test(head) ? head.replace(/\s+/g, ' ') : head).trim();
   return flat.length > max || cut ? `${flat.slice(0, max - 1)}…` : flat;
 }

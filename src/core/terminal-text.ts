@@ -5,6 +5,12 @@
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]/g;
+// Non-global twins for the test that comes first: listen renders a line per request, and most text
+// is clean, so the common case is one scan without the global replace's setup.
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
 
 function escape(ch: string): string {
   const code = ch.charCodeAt(0);
@@ -16,12 +22,12 @@ function escape(ch: string): string {
 
 /** One line: every control character escaped, newlines and tabs included. */
 export function safeLine(text: string): string {
-  return text.replace(CONTROL_ONE_LINE, escape);
+  return HAS_CONTROL_ONE_LINE.test(text) ? text.replace(CONTROL_ONE_LINE, escape) : text;
 }
 
 /** Several lines: newlines and tabs kept, every other control character escaped. */
 export function safeText(text: string): string {
-  return text.replace(CONTROL, escape);
+  return HAS_CONTROL.test(text) ? text.replace(CONTROL, escape) : text;
 }
 
 /** JSON for a terminal or an NDJSON stream: JSON escapes C0; this also escapes DEL and C1 (U+007F–U+009F). */

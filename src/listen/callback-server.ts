@@ -261,7 +261,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private meta(req: IncomingMessage, status: number, verdict: 'accepted' | 'rejected'): RecordMeta {
     return {
       id: `${this.opts.runTag}-${++this.seq}`,
-      receivedAt: this.opts.now().toISOString(),
+      receivedAt: this.timestamp(),
       method: req.method ?? '',
       path: req.url ?? '',
       status,
@@ -271,6 +271,20 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
       bytes: 0,
       json: false,
     };
+  }
+
+  private lastMs = NaN;
+  private lastIso = '';
+
+  /** `receivedAt`: formatted once per millisecond (many requests share one under load). */
+  private timestamp(): string {
+    const now = this.opts.now();
+    const ms = now.getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = now.toISOString();
+    }
+    return this.lastIso;
   }
 
   /**
