@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { rawLoad } from './raw-load.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin', 'cometbot.js');
@@ -76,38 +77,46 @@ async function startListen() {
   return { url, child, dir: home };
 }
 
-// Throughput runs send one fixed body (the load generator then has the most CPU left for sending).
-// With `unique`, every request gets its own data.id as CometChat's messages have, so listen's dedupe
-// memory fills and turns over; that costs the generator a rebuilt request each time.
+// Every request carries its own data.id, as CometChat's messages do: listen's dedupe memory fills and
+// turns over (a bench that repeats one id flatters it). The raw-socket generator builds each request
+// from a template cheaply enough that bare node:http reaches its ceiling (its CPU is reported).
+const [PAYLOAD_HEAD, PAYLOAD_TAIL] = PAYLOAD.split('[<id>]');
 let runSeed = 0;
-function load(url, options = {}) {
-  const { unique, ...rest } = options;
+function rawOptions(url) {
+  const { port, pathname } = new URL(url);
   const seed = ++runSeed;
+  return { port: Number(port), path: pathname, connections: CONNECTIONS, headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: (n) => `${PAYLOAD_HEAD}${seed}-${n}${PAYLOAD_TAIL}` };
+}
+
+// autocannon only for a fixed request rate (latency), where the generator's cost does not matter.
+function rateLoad(url, options) {
   let n = 0;
-  const base = { url, method: 'POST', connections: CONNECTIONS, pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' } };
-  if (unique) base.requests = [{ setupRequest: (req) => { req.body = PAYLOAD.replace('[<id>]', `${seed}-${++n}`); return req; } }];
-  else base.body = PAYLOAD.replace('[<id>]', '712');
-  if (rest.amount === undefined) base.duration = DURATION;
+  const seed = ++runSeed;
+  const requests = [{ setupRequest: (req) => ({ ...req, body: `${PAYLOAD_HEAD}${seed}-${++n}${PAYLOAD_TAIL}` }) }];
   return new Promise((resolve, reject) => {
-    autocannon({ ...base, ...rest }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ url, method: 'POST', pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, requests, ...options }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
 const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+const cpuTicks = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
 
 async function measure(name, start) {
   const server = await start();
-  await load(server.url, { duration: 2 }); // warm-up
-  const r = await load(server.url);
+  await rawLoad({ ...rawOptions(server.url), durationMs: 2_000 }); // warm-up
+  const ticks = cpuTicks(server.child.pid);
+  const t = Date.now();
+  const r = await rawLoad({ ...rawOptions(server.url), durationMs: DURATION * 1000 });
+  const cpu = Math.round(((cpuTicks(server.child.pid) - ticks) * 1000) / (Date.now() - t)); // a tick is 10 ms
   server.child.kill('SIGKILL');
   rmSync(server.dir, { recursive: true, force: true });
-  const row = { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-  console.log(`${name.padEnd(34)} ${String(row.rps).padStart(7)} req/s   p50 ${row.p50} ms   p99 ${row.p99} ms${row.non2xx || row.errors ? `   non-2xx ${row.non2xx} errors ${row.errors}` : ''}`);
+  const row = { rps: r.rps, p50: r.p50, p99: r.p99, cpuPercent: cpu, non2xx: r.non2xx, errors: r.errors };
+  console.log(`${name.padEnd(38)} ${String(row.rps).padStart(7)} req/s   p50 ${row.p50} ms   p99 ${row.p99} ms   server CPU ${cpu} %${row.non2xx || row.errors ? `   non-2xx ${row.non2xx} errors ${row.errors}` : ''}`);
   return row;
 }
 
 async function listenBench() {
-  console.log(`\nlisten: ${CONNECTIONS} keep-alive connections, ${Buffer.byteLength(PAYLOAD)} B payload with Basic Auth, ${DURATION} s per case`);
+  console.log(`\nlisten: ${CONNECTIONS} keep-alive connections, ${Buffer.byteLength(PAYLOAD)} B payload with Basic Auth and a distinct data.id per request, ${DURATION} s per case`);
   // The machine's speed drifts by ±10 % over a minute: the three servers run in turn, three rounds,
   // and each ratio is the median of its rounds' ratios (as the start-up figure is).
   const rounds = [];
@@ -121,19 +130,12 @@ async function listenBench() {
   const { bare, logger, listen } = rounds.find((r) => r.vsBare === mid('vsBare'));
   results.listen = { bare, logger, listen, vsBare: +mid('vsBare').toFixed(2), vsLogger: +mid('vsLogger').toFixed(2), vsBareRounds: rounds.map((r) => +r.vsBare.toFixed(3)), vsLoggerRounds: rounds.map((r) => +r.vsLogger.toFixed(3)) };
   console.log(`ratio (median of 3 rounds): listen/bare ${results.listen.vsBare} (target ≥ 0.5; rounds ${results.listen.vsBareRounds.join(', ')})   listen/logger ${results.listen.vsLogger} (target ≥ 1.25; rounds ${results.listen.vsLoggerRounds.join(', ')})`);
-  const uniqueRun = await startListen();
-  await load(uniqueRun.url, { duration: 1, unique: true });
-  const u = await load(uniqueRun.url, { unique: true });
-  uniqueRun.child.kill('SIGKILL');
-  rmSync(uniqueRun.dir, { recursive: true, force: true });
-  console.log(`listen with a unique data.id per request: ${Math.round(u.requests.average)} req/s, p99 ${u.latency.p99} ms (the generator rebuilds each request here, so it is the bottleneck)`);
-  results.listen.uniqueIdsRps = Math.round(u.requests.average);
 
   // Latency at a fixed, realistic rate; bare node:http under the same rate shows the harness's own tail.
   for (const [name, start] of [['bare node:http', () => startReference('bare')], ['cometbot listen', startListen]]) {
     const fixed = await start();
-    await load(fixed.url, { duration: 1 });
-    const r = await load(fixed.url, { overallRate: 1000, connections: 16, duration: DURATION });
+    await rateLoad(fixed.url, { connections: 16, duration: 1 });
+    const r = await rateLoad(fixed.url, { overallRate: 1000, connections: 16, duration: DURATION });
     console.log(`${name} at 1,000 req/s: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${name.startsWith('cometbot') ? ' (target ≤ 5 ms)' : ''}, sent ${r.requests.total}`);
     results.listen[name.startsWith('cometbot') ? 'p99At1000' : 'bareP99At1000'] = r.latency.p99;
     fixed.child.kill('SIGKILL');
@@ -144,7 +146,7 @@ async function listenBench() {
   const mem = await startListen();
   const rss = [];
   for (const amount of [50_000, 50_000]) {
-    await load(mem.url, { amount, unique: true });
+    await rawLoad({ ...rawOptions(mem.url), amount });
     rss.push(+rssMb(mem.child.pid).toFixed(1));
   }
   console.log(`listen RSS after 50k: ${rss[0]} MB, after 100k: ${rss[1]} MB (target ≤ 100 MB, not growing)`);
