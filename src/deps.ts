@@ -61,4 +61,9 @@ export interface Deps {
   exitNow?: boolean;
   /** Waits between retries; tests pass one that does not wait. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Process-wide tuning for a long-running server (listen caps V8's young generation); returns the
+   * undo. Absent in tests, which share one process with other tests.
+   */
+  tuneForServer?: () => Promise<() => void>;
 }

@@ -153,6 +153,7 @@ export function createDeps(): Deps {
     randomBytes: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
     signals: process,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    tuneForServer: async () => (await import('./adapters/young-generation.js')).capYoungGeneration(),
   };
 }
 

@@ -197,6 +197,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
 
   if (flags.tunnel !== false && !authtoken) out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
   const ready = await (authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start());
+  const untune = await deps.tuneForServer?.();
 
   const announce = (r: { publicUrl: string | null }) => {
     if (g.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
@@ -247,6 +248,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   async function shutdown(): Promise<void> {
     if (!g.json) out.info(out.ce.dim('\nstopping…'));
     const c = await session.close(SHUTDOWN_GRACE_MS);
+    untune?.();
     const { notShown, stalled } = await sink.close();
     if (notShown > 0) out.info(out.ce.yellow(`${notShown} output line(s) were not shown: stdout was not keeping up (every request is in the capture file)`));
     if (stalled) {
