@@ -128,12 +128,15 @@ export class RecentKeys {
 
   /** True when the key was seen before; records it either way. */
   check(key: string): boolean {
-    if (this.seen.has(key)) return true;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.seen.delete(evicted);
-    this.ring[this.next] = key;
-    this.next = (this.next + 1) % this.limit;
+    // One hash lookup for the test and the insert: a key already there leaves the size unchanged.
+    const size = this.seen.size;
     this.seen.add(key);
+    if (this.seen.size === size) return true;
+    const evicted = this.ring[this.next];
+    // (A key forgotten and seen again may still hold its old slot: that slot must not evict it.)
+    if (evicted !== undefined && evicted !== key) this.seen.delete(evicted);
+    this.ring[this.next] = key;
+    this.next = this.next + 1 === this.limit ? 0 : this.next + 1;
     return false;
   }
 

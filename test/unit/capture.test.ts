@@ -45,10 +45,24 @@ describe('payload reading', () => {
     expect(['a', 'b', 'a', 'c', 'd', 'a'].map((k) => recent.check(k))).toEqual([false, false, true, false, false, false]);
     expect(recent.size).toBe(3);
   });
+  it('remembers a key that was forgotten and delivered again, even when its old slot turns over', () => {
+    const recent = new RecentKeys(2);
+    expect(recent.check('a')).toBe(false);
+    recent.forget('a'); // its delivery was refused
+    expect(recent.check('b')).toBe(false);
+    expect(recent.check('a')).toBe(false); // the retry: a first delivery, taking the slot 'a' still held
+    expect(recent.check('a')).toBe(true);
+  });
   it('redacts auth headers and previews text', () => {
     expect(redactHeaders({ authorization: 'Basic x', cookie: 'c', host: 'h' })).toEqual({ authorization: '[redacted]', cookie: '[redacted]', host: 'h' });
     expect(preview('a\n b', 10)).toBe('a b');
     expect(preview('x'.repeat(100), 10)).toHaveLength(10);
+  });
+  it('collapses runs of whitespace, tabs and line breaks in previews, and leaves clean text as it is', () => {
+    expect(preview('a  b\t\tc\r\nd', 60)).toBe('a b c d');
+    expect(preview('a\tb', 60)).toBe('a b');
+    expect(preview('  padded  ', 60)).toBe('padded');
+    expect(preview('one space each', 60)).toBe('one space each');
   });
 });
 
