@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { rawLoad } from './raw-load.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -88,16 +87,6 @@ function rawOptions(url) {
   return { port: Number(port), path: pathname, connections: CONNECTIONS, headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: (n) => `${PAYLOAD_HEAD}${seed}-${n}${PAYLOAD_TAIL}` };
 }
 
-// autocannon only for a fixed request rate (latency), where the generator's cost does not matter.
-function rateLoad(url, options) {
-  let n = 0;
-  const seed = ++runSeed;
-  const requests = [{ setupRequest: (req) => ({ ...req, body: `${PAYLOAD_HEAD}${seed}-${++n}${PAYLOAD_TAIL}` }) }];
-  return new Promise((resolve, reject) => {
-    autocannon({ url, method: 'POST', pipelining: 1, headers: { authorization: AUTH, 'content-type': 'application/json' }, requests, ...options }, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
-
 const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 const cpuTicks = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
 
@@ -134,10 +123,10 @@ async function listenBench() {
   // Latency at a fixed, realistic rate; bare node:http under the same rate shows the harness's own tail.
   for (const [name, start] of [['bare node:http', () => startReference('bare')], ['cometbot listen', startListen]]) {
     const fixed = await start();
-    await rateLoad(fixed.url, { connections: 16, duration: 1 });
-    const r = await rateLoad(fixed.url, { overallRate: 1000, connections: 16, duration: DURATION });
-    console.log(`${name} at 1,000 req/s: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${name.startsWith('cometbot') ? ' (target ≤ 5 ms)' : ''}, sent ${r.requests.total}`);
-    results.listen[name.startsWith('cometbot') ? 'p99At1000' : 'bareP99At1000'] = r.latency.p99;
+    await rawLoad({ ...rawOptions(fixed.url), connections: 16, rate: 1000, durationMs: 1_000 });
+    const r = await rawLoad({ ...rawOptions(fixed.url), connections: 16, rate: 1000, durationMs: DURATION * 1000 });
+    console.log(`${name} at 1,000 req/s: p50 ${r.p50} ms, p99 ${r.p99} ms${name.startsWith('cometbot') ? ' (target ≤ 5 ms)' : ''}, ${r.requests} requests${r.non2xx || r.errors ? `, non-2xx ${r.non2xx}, errors ${r.errors}` : ''}`);
+    results.listen[name.startsWith('cometbot') ? 'p99At1000' : 'bareP99At1000'] = r.p99;
     fixed.child.kill('SIGKILL');
     rmSync(fixed.dir, { recursive: true, force: true });
   }
@@ -189,7 +178,7 @@ async function inspector() {
   results.inspector = await inspectorBench();
 }
 
-// Schema first: its RSS figure is this process's, before playwright or autocannon are loaded.
+// Schema first: its RSS figure is this process's, before playwright is loaded.
 if (!only || only === 'schema') await schemaBench();
 if (!only || only === 'startup') startupBench();
 if (!only || only === 'listen') await listenBench();
