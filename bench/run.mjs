@@ -55,9 +55,8 @@ function waitForLine(child, pattern) {
 
 async function startReference(kind) {
   const dir = mkdtempSync(join(tmpdir(), 'cometbot-bench-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [join(root, 'bench', 'servers.mjs'), kind, String(port), join(dir, 'log.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await waitForLine(child, /ready/);
+  const child = spawn(process.execPath, [join(root, 'bench', 'servers.mjs'), kind, '0', join(dir, 'log.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [, port] = await waitForLine(child, /ready (\d+)/);
   return { url: `http://127.0.0.1:${port}/`, child, dir };
 }
 

@@ -16,4 +16,5 @@ const server = createServer((req, res) => {
     res.end('{"ok":true}');
   });
 });
-server.listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
+// Port 0: the system picks a free one, printed for the benchmark to read.
+server.listen(Number(port), '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
