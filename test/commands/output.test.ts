@@ -31,6 +31,8 @@ describe('colours off without chalk', async () => {
     expect(c.red('x')).toBe('x');
     expect(c.red.bold('x')).toBe('x');
     expect(c.dim.green.underline('a', 'b')).toBe('a b');
+    expect(c.dim(200)).toBe('200'); // as chalk: any value, as text
+    expect(c.dim()).toBe('');
     expect(c.level).toBe(0);
   });
 });
