@@ -112,44 +112,6 @@ export function duplicateKey(summary: MessageSummary): string | undefined {
   return summary.id ? `${summary.trigger ?? ''}\u0000${summary.id}` : undefined;
 }
 
-/**
- * Remembers the last `limit` keys; older ones fall out, so memory stays bounded. A ring of keys
- * says which one is oldest: evicting through a Set iterator would walk the Set's deleted slots,
- * which made every insert slower as the memory filled (measured).
- */
-export class RecentKeys {
-  private readonly seen = new Set<string>();
-  private readonly ring: (string | undefined)[];
-  private next = 0;
-
-  constructor(private readonly limit = 10_000) {
-    this.ring = new Array<string | undefined>(limit);
-  }
-
-  /** True when the key was seen before; records it either way. */
-  check(key: string): boolean {
-    // One hash lookup for the test and the insert: a key already there leaves the size unchanged.
-    const size = this.seen.size;
-    this.seen.add(key);
-    if (this.seen.size === size) return true;
-    const evicted = this.ring[this.next];
-    // (A key forgotten and seen again may still hold its old slot: that slot must not evict it.)
-    if (evicted !== undefined && evicted !== key) this.seen.delete(evicted);
-    this.ring[this.next] = key;
-    this.next = this.next + 1 === this.limit ? 0 : this.next + 1;
-    return false;
-  }
-
-  /** Unremember a key (its delivery was refused), so a retry is not taken for a duplicate. */
-  forget(key: string): void {
-    this.seen.delete(key);
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-}
-
 /** Where an echo (or any reply) goes: the group for group messages, else the sender. */
 export function replyTarget(summary: MessageSummary): { receiver: string; receiverType: 'user' | 'group' } | undefined {
   if (summary.receiverType === 'group' && summary.receiver) return { receiver: summary.receiver, receiverType: 'group' };

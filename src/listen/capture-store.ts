@@ -65,7 +65,8 @@ export class CaptureStore {
     return new Promise((resolve, reject) => this.write(line, (e) => (e ? reject(e) : resolve())));
   }
 
-  private flush(): void {
+  /** Writes what is queued now, in one write(2), then runs each line's callback. */
+  flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
     let batch = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLine, duplicateKey, messageOf, preview, RecentKeys, redactHeaders, replyTarget, summarize, type RecordMeta } from '../../src/core/capture.js';
+import { captureLine, duplicateKey, messageOf, preview, redactHeaders, replyTarget, summarize, type RecordMeta } from '../../src/core/capture.js';
 import { TaskQueue } from '../../src/core/task-queue.js';
 
 const meta: RecordMeta = { id: 'r-1', receivedAt: '2026-11-25T12:00:00.000Z', method: 'POST', path: '/', status: 200, verdict: 'accepted', remoteAddress: '127.0.0.1', headers: {}, bytes: 7, json: true };
@@ -38,20 +38,9 @@ describe('payload reading', () => {
     expect(replyTarget(summarize(payload))).toEqual({ receiver: 'team', receiverType: 'group' });
     expect(replyTarget({ sender: 'alice', receiver: 'bot', receiverType: 'user' })).toEqual({ receiver: 'alice', receiverType: 'user' });
   });
-  it('dedupe keys use trigger and id; memory is bounded', () => {
+  it('dedupe keys use trigger and id', () => {
     expect(duplicateKey({ trigger: 't', id: '1' })).not.toBe(duplicateKey({ trigger: 'u', id: '1' }));
     expect(duplicateKey({})).toBeUndefined();
-    const recent = new RecentKeys(3);
-    expect(['a', 'b', 'a', 'c', 'd', 'a'].map((k) => recent.check(k))).toEqual([false, false, true, false, false, false]);
-    expect(recent.size).toBe(3);
-  });
-  it('remembers a key that was forgotten and delivered again, even when its old slot turns over', () => {
-    const recent = new RecentKeys(2);
-    expect(recent.check('a')).toBe(false);
-    recent.forget('a'); // its delivery was refused
-    expect(recent.check('b')).toBe(false);
-    expect(recent.check('a')).toBe(false); // the retry: a first delivery, taking the slot 'a' still held
-    expect(recent.check('a')).toBe(true);
   });
   it('redacts auth headers and previews text', () => {
     expect(redactHeaders({ authorization: 'Basic x', cookie: 'c', host: 'h' })).toEqual({ authorization: '[redacted]', cookie: '[redacted]', host: 'h' });
