@@ -134,6 +134,25 @@ describe('CallbackServer after a refused (503) delivery', () => {
   });
 });
 
+describe('CallbackServer under a burst', () => {
+  it('records and answers every request of one turn, in order, flagging repeats within it', async () => {
+    const { port, file } = await start();
+    const ids = ['1', '2', '3', '4', '5', '3', '6', '5', '7', '8'];
+    // Pipelined on one socket and written at once: Node parses them all in one turn, one batch here.
+    const requests = ids.map((id, i) => {
+      const body = JSON.stringify({ trigger: 'after_message', data: { id, sender: 'alice', receiver: 'bot', category: 'message', type: 'text', data: { text: `n${i}` } } });
+      const close = i === ids.length - 1 ? 'Connection: close\r\n' : '';
+      return `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(CALLBACK.username, CALLBACK.password)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${close}\r\n${body}`;
+    });
+    const answers = await raw(port, requests.join(''));
+    expect(answers.match(/HTTP\/1\.1 200 /g)).toHaveLength(ids.length); // bodies do not end in a newline
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.body.data.data.text)).toEqual(ids.map((_, i) => `n${i}`));
+    expect(lines.map((l) => l.duplicate ?? false)).toEqual([false, false, false, false, false, true, false, true, false, false]);
+    expect(server!.counts).toMatchObject({ accepted: ids.length, duplicates: 2 });
+  });
+});
+
 describe('Basic Auth scheme (RFC 7235)', () => {
   it('accepts the scheme name in any case and more than one space after it', async () => {
     const { CallbackServer } = await import('../../src/listen/callback-server.js');
