@@ -149,8 +149,8 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     });
     req.on('end', () => {
       if (!this.reading.delete(req)) return; // already answered (timeout)
-      this.received.push({ req, res, meta, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
-      if (this.received.length === 1) setImmediate(this.acceptReceived);
+      this.bodiesThisTurn.push({ req, res, meta, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      if (this.bodiesThisTurn.length === 1) setImmediate(this.acceptThisTurn);
     });
   }
 
@@ -159,11 +159,11 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
    * the turn's I/O: the parse runs in a tight loop, and a body's parsed form lives for that loop only
    * rather than across the whole turn (fewer survivors for each young-generation GC; measured).
    */
-  private received: { req: IncomingMessage; res: ServerResponse; meta: RecordMeta; raw: Buffer }[] = [];
+  private bodiesThisTurn: { req: IncomingMessage; res: ServerResponse; meta: RecordMeta; raw: Buffer }[] = [];
 
-  private readonly acceptReceived = (): void => {
-    const batch = this.received;
-    this.received = [];
+  private readonly acceptThisTurn = (): void => {
+    const batch = this.bodiesThisTurn;
+    this.bodiesThisTurn = [];
     for (const { req, res, meta, raw } of batch) this.accept(req, res, meta, raw);
     this.opts.store.flush(); // this batch's lines in one write(2), each answered once it returned
   };
