@@ -127,7 +127,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     }, (r) => r.localUrl);
 
     await step('listen set the bot’s webhook to its local URL (the API is local) and enabled it', async () => {
-      const bot = emulator.state.bots.get(BOT);
+      const bot = emulator.backend.bots.find(BOT);
       if (bot?.webhookURL !== ready.localUrl || !bot.enabled) throw new Error(`the bot's webhook is ${bot?.webhookURL ?? 'unset'}`);
       return bot.webhookURL;
     });
@@ -165,7 +165,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
       const sayOut = capture();
       await runSay(['Thanks for trying cometbot!'], { to: USER }, subDeps(sayOut.stream, capture().stream), { profile: 'default', json: true, color: false });
       // say returns once the API stored the message: it is there now, or it never will be.
-      const m = emulator.state.messages.find((x) => x.sender === BOT && x.data.text === 'Thanks for trying cometbot!');
+      const m = emulator.backend.allMessages().find((x) => x.sender === BOT && x.data.text === 'Thanks for trying cometbot!');
       if (!m) throw new Error('the emulator holds no such message');
       return m;
     }, (m) => `message ${m.id}`);

@@ -8,9 +8,9 @@ import { safeLine } from '../core/terminal-text.js';
 export function watchTurns(emulator: Emulator, out: Output, botUid: string, printer: Printer): void {
   /** When each user message was sent, by message id: a reply's time counts from there. */
   const sentAt = new Map<string, number>();
-  emulator.relay.on('delivery', (d) => {
+  emulator.on('delivery', (d) => {
     const attempt = d.attempts.at(-1)!;
-    const m = emulator.state.messages.find((x) => x.id === d.messageId);
+    const m = emulator.backend.message(d.messageId);
     const said = m ? `${m.sender} → ${m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver}: ${typeof m.data.text === 'string' ? m.data.text : `(${m.category}/${m.type})`}` : `message ${d.messageId}`;
     const ack = attempt.status !== undefined ? `${attempt.status} in ${attempt.ms} ms` : attempt.error ?? 'no answer';
     const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
@@ -23,7 +23,7 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
     const data = message.data as { text?: unknown };
     const text = typeof data.text === 'string' ? data.text : `(${String(message.category)}/${String(message.type)})`;
     const where = message.receiverType === 'group' ? `${String(message.receiver)} (group)` : String(message.receiver);
-    const delivery = callbackId !== undefined ? emulator.state.deliveries.find((d) => d.id === callbackId) : undefined;
+    const delivery = callbackId !== undefined ? emulator.backend.delivery(callbackId) : undefined;
     const since = delivery ? sentAt.get(delivery.messageId) : undefined;
     printer.before();
     out.data(`  ${out.c.magenta('↳')} ${safeLine(`${botUid} → ${where}: ${text}`)}${since !== undefined ? out.c.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);

@@ -192,12 +192,10 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
   stack.push(() => emulator.close());
   const routing = await Routing.start(new URL(emulator.url), { userCaFile: deps.env.SSL_CERT_FILE });
   stack.push(() => routing.close());
-  const s = emulator.state;
-  const at = s.now();
   const credentials = generateCredentials(deps.randomBytes);
-  s.users.set(uid, { uid, name: conn?.profile.bot.name ?? uid, status: 'online', role: 'default', createdAt: at });
-  s.bots.set(uid, { uid, webhookURL: botUrl.href, enabled: true, groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages', useBasicAuth: true, ...credentials, createdAt: at });
-  s.groups.get('team')?.members.add(uid);
+  const { backend } = emulator;
+  backend.registerBot({ uid, name: conn?.profile.bot.name ?? uid, webhookURL: botUrl.href, groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages', ...credentials });
+  if (backend.groups.find('team')) backend.addMembers('team', [uid]);
   return {
     emulator,
     env: {

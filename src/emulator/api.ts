@@ -6,12 +6,17 @@
 //   const reply = await emu.nextBotMessage({ timeout: 2000 });
 //   await emu.close();
 import { Emulator, type BotMessageEvent, type OutboxEntry } from './server.js';
-import { userEntity } from './relay.js';
+import type { Backend, HistoryPage, HistoryQuery } from './backend/index.js';
+import type { Json, Message } from './backend/model.js';
+import { messageView } from './views.js';
 import { userMessageBody } from '../core/convo/user-message.js';
 import type { BotMessage } from '../core/convo/match.js';
 import type { GroupChatSetting } from '../core/convo/model.js';
 
-export type { OutboxEntry } from './server.js';
+export type { OutboxEntry, Operation } from './server.js';
+export type { Backend, HistoryPage, HistoryQuery } from './backend/index.js';
+export type { User, Bot, Group, Member, Message, Reaction, Delivery, Fault, Scope } from './backend/model.js';
+export { ApiError } from './backend/errors.js';
 export type { BotMessage } from '../core/convo/match.js';
 export type { GroupChatSetting } from '../core/convo/model.js';
 
@@ -63,6 +68,36 @@ export interface UserSaysResult {
   notRelayed: { bot: string; reason: string }[];
 }
 
+/** Seeds for a bot's own test suite: users, groups with members, and history. */
+export interface SeedUser {
+  uid: string;
+  name?: string;
+  metadata?: Record<string, unknown>;
+  role?: string;
+  tags?: string[];
+}
+
+export interface SeedGroup {
+  guid: string;
+  name?: string;
+  type?: 'public' | 'private' | 'password';
+  owner?: string;
+  admins?: string[];
+  moderators?: string[];
+  participants?: string[];
+}
+
+/** A message already in history (not relayed to any bot): what a bot reads back for context. */
+export interface SeedMessage {
+  from: string;
+  to?: string;
+  group?: string;
+  text?: string;
+  custom?: { type: string; data: Record<string, unknown> };
+  parentId?: string;
+  metadata?: Record<string, unknown>;
+}
+
 export interface EmulatorHandle {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -78,6 +113,18 @@ export interface EmulatorHandle {
   nextBotMessage(options?: { timeout?: number }): Promise<BotMessage>;
   /** Every REST call made to the emulator, refused ones included. */
   outbox(): OutboxEntry[];
+  /** Users (created, or updated when they exist). */
+  seedUsers(users: SeedUser[]): void;
+  /** Groups with their members by scope (created; members added when the group exists). */
+  seedGroups(groups: SeedGroup[]): void;
+  /** Messages stored as history without reaching any bot; resolves with them as CometChat returns them. */
+  seedHistory(messages: SeedMessage[]): Record<string, unknown>[];
+  /** A conversation's history, as `GET /users/{uid}/messages` or `/groups/{guid}/messages` would page it. */
+  history(query: HistoryQuery): Record<string, unknown>[];
+  /** The whole domain API (users, groups, messages, conversations, roles, faults…), typed. */
+  backend: Backend;
+  /** The REST operations the emulator serves (method, path, operationId). */
+  operations(): { method: string; path: string; operationId: string }[];
   /** Back to the seed state; bots must be registered again. */
   reset(): void;
   close(): Promise<void>;
@@ -110,13 +157,40 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     region: emulator.region,
     apiKey: emulator.apiKey,
     registerBot(bot) {
-      const s = emulator.state;
-      const uid = bot.uid.toLowerCase();
-      const at = s.now();
-      if (!s.users.has(uid)) s.users.set(uid, { uid, name: bot.name ?? uid, status: 'online', role: 'default', createdAt: at });
-      const auth = bot.username !== undefined ? { useBasicAuth: true, username: bot.username, password: bot.password ?? '' } : { useBasicAuth: false };
-      s.bots.set(uid, { uid, webhookURL: bot.webhookURL, enabled: true, groupChatSetting: bot.groupChatSetting ?? 'mentionedMessages', ...auth, createdAt: at });
+      emulator.backend.registerBot(bot);
     },
+    seedUsers(users) {
+      for (const u of users) {
+        const existing = emulator.backend.findUser(u.uid);
+        const fields = { ...(u.metadata ? { metadata: u.metadata } : {}), ...(u.role ? { role: u.role } : {}), ...(u.tags ? { tags: u.tags } : {}) };
+        if (existing) emulator.backend.users.update(u.uid, { ...(u.name ? { name: u.name } : {}), ...fields });
+        else emulator.backend.users.create({ uid: u.uid, name: u.name ?? u.uid, ...fields });
+      }
+    },
+    seedGroups(groups) {
+      const { groups: domain } = emulator.backend;
+      for (const g of groups) {
+        if (!domain.find(g.guid)) domain.create({ guid: g.guid, name: g.name ?? g.guid, type: g.type ?? 'public', ...(g.type === 'password' ? { password: 'cometbot' } : {}), ...(g.owner ? { owner: g.owner } : {}) });
+        const members = { admins: g.admins, moderators: g.moderators, participants: g.participants };
+        const results = domain.addMembers(g.guid, members);
+        for (const byUid of Object.values(results)) {
+          for (const [uid, r] of Object.entries(byUid)) if (!r.success && r.error?.code !== 'ERR_ALREADY_JOINED') throw new Error(`seedGroups: ${uid} in ${g.guid}: ${r.error?.code}`);
+        }
+      }
+    },
+    seedHistory(messages) {
+      return messages.map((m) => {
+        const body: Json = m.custom
+          ? { receiver: m.group ?? m.to, receiverType: m.group ? 'group' : 'user', category: 'custom', type: m.custom.type, data: { customData: m.custom.data, ...(m.metadata ? { metadata: m.metadata } : {}) } }
+          : { receiver: m.group ?? m.to, receiverType: m.group ? 'group' : 'user', category: 'message', type: 'text', data: { text: m.text ?? '', ...(m.metadata ? { metadata: m.metadata } : {}) } };
+        // Stored as the emulator's own (system) traffic: history only, no callback.
+        const stored: Message = emulator.backend.messages.send(m.from, body, { via: 'system', ...(m.parentId ? { parentId: m.parentId } : {}) });
+        return messageView(stored);
+      });
+    },
+    history: (query) => emulator.backend.history(query).messages.map((m: Message) => messageView(m, query.viewer)),
+    backend: emulator.backend,
+    operations: () => emulator.operations(),
     async userSays(m) {
       const from = m.from.toLowerCase();
       const target = m.group ?? m.to;
@@ -134,12 +208,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
           ...(m.attachment ? { attachment: { url: m.attachment.url, name: m.attachment.name ?? m.attachment.url.split('/').pop() ?? 'file', mimeType: m.attachment.mimeType ?? 'application/octet-stream' } } : {}),
         },
         (m.to ?? '').toLowerCase(),
-        (uid) => userEntity(emulator.state.users.get(uid), uid),
+        (uid) => emulator.entityOf(uid),
       );
       const result = emulator.userMessage(from, body as unknown as Record<string, unknown>, m.parentId);
       const callbacks = await Promise.all(
         result.deliveries.map(async (d) => {
-          const attempt = await emulator.relay.nextAttempt(d);
+          const attempt = await emulator.nextAttempt(d);
           return { bot: d.bot, status: attempt.status ?? null, ms: attempt.ms, ...(attempt.error ? { error: attempt.error } : {}) };
         }),
       );

@@ -3,7 +3,9 @@ import { EventEmitter } from 'node:events';
 import { signedPost } from '../adapters/signed-post.js';
 import { LOG_LIMIT, pushBounded } from '../core/bounded.js';
 import { wrapCallback } from '../core/payloads.js';
-import type { Bot, Delivery, DeliveryAttempt, EmulatorState, Message, User } from './state.js';
+import type { Bot, Delivery, DeliveryAttempt, Message } from './backend/model.js';
+import type { Store } from './backend/store.js';
+import { messageView } from './views.js';
 
 export interface RelayOptions {
   appId: string;
@@ -28,7 +30,7 @@ export interface RelayDecision {
 }
 
 /** Which bots a message reaches, and why the others do not. Pure so the groupChatSetting rules are easy to test. */
-export function relayDecision(message: Message, state: EmulatorState): RelayDecision {
+export function relayDecision(message: Message, state: Store): RelayDecision {
   const decision: RelayDecision = { bots: [], skipped: [] };
   if (message.via !== 'user') return decision; // bot replies are never relayed back to bots
   const consider = (bot: Bot, why?: string) => {
@@ -48,6 +50,33 @@ export function relayDecision(message: Message, state: EmulatorState): RelayDeci
     if (bot.uid === message.sender) continue;
     if (!group.members.has(bot.uid)) decision.skipped.push({ bot: bot.uid, reason: `bot ${bot.uid} is not a member of group ${group.guid}` });
     else consider(bot, groupSettingRefusal(bot, text));
+  }
+  return decision;
+}
+
+/**
+ * Which bots hear of an edit, delete or reaction of `target` by `by`: the bots that could see the
+ * message (party to the chat, or members of the group whose setting let the message through) [I].
+ */
+export function changeDecision(target: Message, by: string, state: Store): RelayDecision {
+  const decision: RelayDecision = { bots: [], skipped: [] };
+  const consider = (bot: Bot) => {
+    if (bot.uid === by) return;
+    const reason = !bot.enabled ? `bot ${bot.uid} is disabled` : !bot.webhookURL ? `bot ${bot.uid} has no webhook URL` : undefined;
+    if (reason) decision.skipped.push({ bot: bot.uid, reason });
+    else decision.bots.push(bot);
+  };
+  if (target.receiverType === 'user') {
+    for (const uid of new Set([target.sender, target.receiver])) {
+      const bot = state.bots.get(uid);
+      if (bot) consider(bot);
+    }
+    return decision;
+  }
+  const group = state.groups.get(target.receiver);
+  const text = typeof target.data.text === 'string' ? target.data.text : '';
+  for (const bot of state.bots.values()) {
+    if (group?.members.has(bot.uid) && (bot.uid === target.sender || passesGroupSetting(bot, text))) consider(bot);
   }
   return decision;
 }
@@ -80,19 +109,7 @@ export function passesGroupSetting(bot: Pick<Bot, 'uid' | 'groupChatSetting'>, t
 
 /** The callback CometChat POSTs for a message: the same builder `cometbot trigger` uses (core/payloads). */
 export function callbackPayload(message: Message, bot: Bot, opts: Pick<RelayOptions, 'appId' | 'region'>): Record<string, unknown> {
-  return wrapCallback(publicMessage(message), 'bot', { appId: opts.appId, region: opts.region, bot: bot.uid });
-}
-
-/** The message as CometChat returns it: bookkeeping fields stripped. */
-export function publicMessage(message: Message): Record<string, unknown> {
-  const { via: _via, ...rest } = message;
-  return rest;
-}
-
-export function userEntity(user: User | undefined, uid: string): Record<string, unknown> {
-  return user
-    ? { uid: user.uid, name: user.name, ...(user.avatar ? { avatar: user.avatar } : {}), status: user.status, role: user.role, lastActiveAt: user.createdAt }
-    : { uid, name: uid, status: 'offline', role: 'default' };
+  return wrapCallback(messageView(message), 'bot', { appId: opts.appId, region: opts.region, bot: bot.uid });
 }
 
 export class Relay extends EventEmitter<RelayEvents> {
@@ -104,7 +121,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   private closed = false;
 
   constructor(
-    private readonly state: EmulatorState,
+    private readonly state: Store,
     /** Mutable: a test run sets the callback timeout per case and turns automatic retries off. */
     readonly opts: RelayOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -112,7 +129,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     super();
   }
 
-  relay(message: Message, decision = relayDecision(message, this.state)): Delivery[] {
+  relay(message: Message, decision: RelayDecision = relayDecision(message, this.state)): Delivery[] {
     return decision.bots.map((bot) => this.start(message.id, bot, JSON.stringify(callbackPayload(message, bot, this.opts))));
   }
 

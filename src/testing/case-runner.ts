@@ -1,7 +1,7 @@
 // Runs one conversation case against the bot through the emulator: steps in order, each waiting on
 // the emulator's events (a delivery answered, a bot message stored), never on fixed sleeps.
 import type { Emulator, BotMessageEvent, OutboxEntry } from '../emulator/server.js';
-import type { Delivery, DeliveryAttempt } from '../emulator/state.js';
+import type { Delivery, DeliveryAttempt } from '../emulator/backend/index.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { BotStep, ConvoCase, ConvoFile, FaultStep, NoneStep, Step, UserStep } from '../core/convo/model.js';
 import { stepLabel } from '../core/convo/model.js';
@@ -129,25 +129,15 @@ class CaseRun {
     const { emulator, botUrl, credentials } = this.arena;
     const { file } = this;
     emulator.reset();
-    emulator.relay.opts.timeoutMs = this.c.ackWithin + ACK_GRACE_MS;
-    emulator.relay.opts.retryDelaysMs = []; // a redelivery is a step, not a timer
-    const s = emulator.state;
-    const at = s.now();
-    for (const u of [...file.users, { uid: file.bot, name: file.bot }]) {
-      if (!s.users.has(u.uid)) s.users.set(u.uid, { uid: u.uid, name: u.name, status: 'online', role: 'default', createdAt: at });
-    }
+    // A redelivery is a step, not a timer: no automatic retries.
+    emulator.setCallbackPolicy({ timeoutMs: this.c.ackWithin + ACK_GRACE_MS, retryDelaysMs: [] });
+    const { backend } = emulator;
+    for (const u of file.users) backend.ensureUser(u.uid, u.name);
+    backend.registerBot({ uid: file.bot, webhookURL: botUrl, groupChatSetting: file.groupChatSetting, ...(credentials ? { username: credentials.username, password: credentials.password } : {}) });
     for (const g of file.groups) {
-      s.groups.set(g.guid, { guid: g.guid, name: g.name, type: 'public', createdAt: at, members: new Set([...g.members, ...(g.bot ? [file.bot] : [])]) });
+      if (backend.groups.find(g.guid)) backend.groups.remove(g.guid);
+      backend.createGroup(g.guid, { name: g.name, members: [...g.members, ...(g.bot ? [file.bot] : [])] });
     }
-    s.bots.set(file.bot, {
-      uid: file.bot,
-      webhookURL: botUrl,
-      enabled: true,
-      groupChatSetting: file.groupChatSetting,
-      useBasicAuth: credentials !== null,
-      ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
-      createdAt: at,
-    });
   }
 
   private async step(step: Step): Promise<void> {
@@ -196,7 +186,7 @@ class CaseRun {
   private async awaitAck(delivery: Delivery, label: string): Promise<void> {
     this.lastDelivery = delivery;
     this.callbackStart.set(delivery.id, performance.now());
-    const attempt = await this.race(this.arena.emulator.relay.nextAttempt(delivery));
+    const attempt = await this.race(this.arena.emulator.nextAttempt(delivery));
     this.checkAck(delivery, attempt, label);
   }
 
@@ -236,7 +226,7 @@ class CaseRun {
   }
 
   private fault(step: FaultStep): void {
-    this.arena.emulator.state.faults.push({ status: step.status, code: step.code, times: step.times, ...(step.retryAfter !== undefined ? { retryAfter: step.retryAfter } : {}) });
+    this.arena.emulator.backend.injectFault({ status: step.status, code: step.code, times: step.times, ...(step.retryAfter !== undefined ? { retryAfter: step.retryAfter } : {}) });
     this.say(`fault: the bot's next ${step.times === 1 ? 'REST call gets' : `${step.times} REST calls get`} ${step.status} ${step.code}${step.retryAfter !== undefined ? ` (Retry-After ${step.retryAfter})` : ''}`);
   }
 

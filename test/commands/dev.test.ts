@@ -55,8 +55,8 @@ createServer((req, res) => {
 describe('cometbot dev --tunnel (in-process, fake tunnel)', () => {
   it('forwards the callbacks listen receives to the bot, which replies to the profile’s API; Ctrl-C ends it all', async () => {
     emulator = await startEmulator();
-    emulator.state.users.set('helper', { uid: 'helper', name: 'Helper', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('helper', { uid: 'helper', enabled: false, groupChatSetting: 'mentionedMessages', useBasicAuth: true, ...CALLBACK, createdAt: 0 });
+    emulator.backend.users.create({ uid: 'helper', name: 'Helper' });
+    emulator.backend.bots.create('helper', { enabled: false, groupChatSetting: 'mentionedMessages', useBasicAuth: true, ...CALLBACK });
     const home = tempHome();
     writeProfile(home, emulator.baseUrl);
     const dir = tempHome();
@@ -67,7 +67,7 @@ describe('cometbot dev --tunnel (in-process, fake tunnel)', () => {
     await deps.stderr.until('public   http://127.0.0.1:', 10_000);
     const pid = Number(/pid (\d+)/.exec(deps.stderr.text())![1]);
     // The webhook was registered with the public URL, as listen does.
-    const publicUrl = emulator.state.bots.get('helper')!.webhookURL!;
+    const publicUrl = emulator.backend.bots.find('helper')!.webhookURL!;
     expect(publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const stored = new Promise((r) => emulator!.once('bot-message', r));
     const callback = { trigger: 'after_message', bot: 'helper', data: { id: '9', sender: 'alice', receiver: 'helper', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hi' } } };

@@ -29,7 +29,7 @@ describe('cometbot init', () => {
     expect(json.callback.username).toMatch(/^cometbot[A-Za-z0-9]{6}$/);
     expect(json.callback.password).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(r.stderr).toContain('lower-cased to "helper-bot"');
-    const bot = emulator.state.bots.get('helper-bot')!;
+    const bot = emulator.backend.bots.find('helper-bot')!;
     expect(bot).toMatchObject({ useBasicAuth: true, username: json.callback.username, password: json.callback.password, groupChatSetting: 'mentionedMessages', enabled: false });
     const file = join(home, 'config.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -57,16 +57,16 @@ describe('cometbot init', () => {
 
   it('reuses an existing user and updates a bot whose settings differ', async () => {
     emulator = await startEmulator();
-    emulator.state.bots.set('alice', { uid: 'alice', enabled: true, groupChatSetting: 'none', useBasicAuth: false, createdAt: 0 });
+    emulator.backend.bots.create('alice', { enabled: true, groupChatSetting: 'none', useBasicAuth: false });
     const r = await init([...base(emulator), '--uid', 'alice', '--group-setting', 'allMessages'], {});
     expect(r.code).toBe(0);
     expect(calls(emulator)).toEqual(['GET /users/alice', 'GET /bots/alice', 'PUT /bots/alice']);
-    expect(emulator.state.bots.get('alice')).toMatchObject({ groupChatSetting: 'allMessages', useBasicAuth: true, enabled: true });
+    expect(emulator.backend.bots.find('alice')).toMatchObject({ groupChatSetting: 'allMessages', useBasicAuth: true, enabled: true });
   });
 
   it('explains a deactivated user', async () => {
     emulator = await startEmulator();
-    emulator.state.users.get('bob')!.deactivatedAt = 1;
+    emulator.backend.users.remove('bob', false);
     const r = await init([...base(emulator), '--uid', 'bob']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: user bob exists but is deactivated/m);
@@ -142,7 +142,7 @@ describe('cometbot init', () => {
     const r = await init(['init', '--api-url', emulator.baseUrl], { tty: true, prompts, env: { COMETCHAT_API_KEY: undefined } });
     expect(r.code).toBe(0);
     expect(prompts.asked).toEqual(['CometChat App ID', 'Region', 'REST API Key (fullAccess, not the Auth Key)', 'Bot UID', 'Bot display name', 'Which group messages reach the bot?']);
-    expect(emulator.state.bots.get('tty-bot')?.groupChatSetting).toBe('allMessages');
+    expect(emulator.backend.bots.find('tty-bot')?.groupChatSetting).toBe('allMessages');
   });
 
   it('--yes on a TTY accepts the defaults and asks only for values without one', async () => {
@@ -207,8 +207,8 @@ describe('cometbot init', () => {
 describe('cometbot init never breaks another listener', () => {
   it('checks that the profile can be saved before any remote change: nothing changes in CometChat', async () => {
     emulator = await startEmulator();
-    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    emulator.backend.users.create({ uid: 'shared', name: 'Shared' });
+    emulator.backend.bots.create('shared', { enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789' });
     // A home that can be read (no config yet) but not written; root ignores permission bits, so use sysfs.
     let home = '/sys/cometbot-no-such-home';
     if (process.getuid?.() !== 0) {
@@ -219,13 +219,13 @@ describe('cometbot init never breaks another listener', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: cannot write .*config\.json \(E\w+\); nothing was changed in CometChat/);
     expect(calls(emulator)).toEqual([]);
-    expect(emulator.state.bots.get('shared')).toMatchObject({ username: 'otheruser1', password: 'other-home-password-0123456789' });
+    expect(emulator.backend.bots.find('shared')).toMatchObject({ username: 'otheruser1', password: 'other-home-password-0123456789' });
   });
 
   it('a bot set up from another home keeps its credentials; the profile adopts them', async () => {
     emulator = await startEmulator();
-    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    emulator.backend.users.create({ uid: 'shared', name: 'Shared' });
+    emulator.backend.bots.create('shared', { enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789' });
     const r = await init(['--json', ...base(emulator), '--uid', 'shared', '-y']);
     expect(r.code).toBe(0);
     expect(calls(emulator)).toEqual(['GET /users/shared', 'GET /bots/shared']); // no PUT: nothing rotated
@@ -235,13 +235,13 @@ describe('cometbot init never breaks another listener', () => {
 
   it('--rotate-credentials makes new ones on purpose', async () => {
     emulator = await startEmulator();
-    emulator.state.users.set('shared', { uid: 'shared', name: 'Shared', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('shared', { uid: 'shared', enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789', createdAt: 0 });
+    emulator.backend.users.create({ uid: 'shared', name: 'Shared' });
+    emulator.backend.bots.create('shared', { enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, username: 'otheruser1', password: 'other-home-password-0123456789' });
     const r = await init(['--json', ...base(emulator), '--uid', 'shared', '-y', '--rotate-credentials']);
     expect(r.code).toBe(0);
     const { callback } = JSON.parse(r.stdout);
     expect(callback.password).not.toBe('other-home-password-0123456789');
-    expect(emulator.state.bots.get('shared')).toMatchObject({ username: callback.username, password: callback.password });
+    expect(emulator.backend.bots.find('shared')).toMatchObject({ username: callback.username, password: callback.password });
   });
 
   it('a new --uid gets its own name, not the previous bot’s', async () => {
@@ -250,7 +250,7 @@ describe('cometbot init never breaks another listener', () => {
     await init([...base(emulator), '--uid', 'first', '--name', 'My First Bot', '-y'], { home });
     const r = await init(['--json', ...base(emulator), '--uid', 'second', '-y'], { home });
     expect(JSON.parse(r.stdout).bot).toEqual({ uid: 'second', name: 'second' });
-    expect(emulator.state.users.get('second')!.name).toBe('second');
+    expect(emulator.backend.users.find('second')!.name).toBe('second');
   });
 
   it('a /bots outage (5xx after the retries) fails with exit 1 and "try again", not the dashboard steps', async () => {

@@ -14,9 +14,9 @@ let home: string;
 const servers: Server[] = [];
 beforeEach(async () => {
   emulator = await startEmulator();
-  emulator.state.users.set('helper', { uid: 'helper', name: 'Helper', status: 'offline', role: 'default', createdAt: 0 });
-  emulator.state.bots.set('helper', { uid: 'helper', enabled: false, groupChatSetting: 'mentionedMessages', useBasicAuth: true, ...CALLBACK, createdAt: 0 });
-  emulator.state.groups.get('team')!.members.add('helper');
+  emulator.backend.users.create({ uid: 'helper', name: 'Helper' });
+  emulator.backend.bots.create('helper', { enabled: false, groupChatSetting: 'mentionedMessages', useBasicAuth: true, ...CALLBACK });
+  emulator.backend.addMembers('team', ['helper']);
   home = tempHome();
   writeProfile(home, emulator.baseUrl);
 });
@@ -91,7 +91,7 @@ describe('listen: tunnel and webhook registration', () => {
     expect(l.ready.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hook$/);
     expect(calls(emulator)).toEqual(['PUT /bots/helper']);
     expect(emulator.requests[0]!.body).toEqual({ webhookURL: l.ready.publicUrl, enabled: true });
-    expect(emulator.state.bots.get('helper')).toMatchObject({ webhookURL: l.ready.publicUrl, enabled: true });
+    expect(emulator.backend.bots.find('helper')).toMatchObject({ webhookURL: l.ready.publicUrl, enabled: true });
     await l.deps.stderr.until('public URL verified');
     // The self-test is answered but never recorded.
     expect(await l.stop()).toBe(0);
@@ -117,7 +117,7 @@ describe('listen: tunnel and webhook registration', () => {
     expect(l.deps.stderr.text()).toContain('reopened the tunnel without edge auth');
     await l.waitFor(() => calls(emulator).length === 2, 're-register');
     // Local Basic Auth is still enforced through the new URL.
-    const publicUrl = emulator.state.bots.get('helper')!.webhookURL!;
+    const publicUrl = emulator.backend.bots.find('helper')!.webhookURL!;
     expect((await post(publicUrl, '{}')).status).toBe(401);
     expect((await post(publicUrl, '{}', AUTH)).status).toBe(200);
     await l.stop();
@@ -146,14 +146,14 @@ describe('listen: tunnel and webhook registration', () => {
   });
 
   it('a refused registration is a warning, not a failure; --cleanup disables the bot on exit', async () => {
-    emulator.state.faults.push({ status: 403, code: 'AUTH_ERR_NO_ACCESS', times: 1, match: 'PUT /bots' });
+    emulator.backend.injectFault({ status: 403, code: 'AUTH_ERR_NO_ACCESS', times: 1, match: 'PUT /bots' });
     const t = fakeTunnel();
     const l = await startListen(['--cleanup'], { openTunnel: t.opener, env: { NGROK_AUTHTOKEN: 'tok' } });
     expect(l.deps.stderr.text()).toContain('warning: could not register the webhook (AUTH_ERR_NO_ACCESS');
     expect(await l.stop()).toBe(0);
     expect(calls(emulator)).toEqual(['PUT /bots/helper', 'PUT /bots/helper']);
     expect(emulator.requests[1]!.body).toEqual({ enabled: false });
-    expect(emulator.state.bots.get('helper')!.enabled).toBe(false);
+    expect(emulator.backend.bots.find('helper')!.enabled).toBe(false);
   });
 });
 
@@ -214,17 +214,17 @@ describe('listen: echo', () => {
     const l = await startListen(['--no-tunnel', '--echo']);
     await post(l.ready.localUrl, JSON.stringify(callbackPayload({ id: 'e1', text: 'hi there' })), AUTH);
     const reply = await l.waitFor((e) => e.event === 'reply');
-    expect(reply.messageId).toBe(emulator.state.messages[0]!.id);
-    expect(emulator.state.messages[0]).toMatchObject({ sender: 'helper', receiver: 'alice', receiverType: 'user', data: expect.objectContaining({ text: 'hi there' }) });
+    expect(reply.messageId).toBe(emulator.backend.allMessages()[0]!.id);
+    expect(emulator.backend.allMessages()[0]).toMatchObject({ sender: 'helper', receiver: 'alice', receiverType: 'user', data: expect.objectContaining({ text: 'hi there' }) });
 
     await post(l.ready.localUrl, JSON.stringify(callbackPayload({ id: 'e2', receiver: 'team', receiverType: 'group', text: '<@uid:helper> hello team' })), AUTH);
     await l.waitFor((e) => e.event === 'reply' && e.id !== reply.id);
-    expect(emulator.state.messages[1]).toMatchObject({ receiver: 'team', receiverType: 'group' });
+    expect(emulator.backend.allMessages()[1]).toMatchObject({ receiver: 'team', receiverType: 'group' });
 
     await post(l.ready.localUrl, JSON.stringify(callbackPayload({ id: 'e3', sender: 'helper', receiver: 'alice', text: 'my own' })), AUTH);
     await post(l.ready.localUrl, JSON.stringify(callbackPayload({ id: 'e1', text: 'hi there' })), AUTH); // duplicate
     await l.stop();
-    expect(emulator.state.messages).toHaveLength(2);
+    expect(emulator.backend.allMessages()).toHaveLength(2);
   });
 });
 

@@ -60,8 +60,8 @@ describe('hints that fit (#25, #27)', () => {
       const home = tempHome();
       const { writeProfile } = await import('../helpers/deps.js');
       writeProfile(home, emulator.baseUrl);
-      emulator.state.users.set('helper', { uid: 'helper', name: 'Helper', status: 'offline', role: 'default', createdAt: 0 });
-      emulator.state.bots.set('helper', { uid: 'helper', enabled: true, groupChatSetting: 'none', useBasicAuth: false, createdAt: 0 });
+      emulator.backend.users.create({ uid: 'helper', name: 'Helper' });
+      emulator.backend.bots.create('helper', { enabled: true, groupChatSetting: 'none', useBasicAuth: false });
       const deps = makeDeps({ home, env: { COMETCHAT_API_KEY: TEST_KEY } });
       expect(await main(['say', '--to', 'nobody', 'hi'], deps)).toBe(1);
       expect(deps.stderr.text()).toContain('hint: no such user: check the uid');

@@ -18,18 +18,18 @@ afterEach(async () => {
 describe('listen --respond', () => {
   it('answers the first two deliveries 503: the emulator retries, listen reports the redelivery delays', async () => {
     emulator = await startEmulator({ retryDelaysMs: [80, 160] });
-    emulator.state.users.set('helper', { uid: 'helper', name: 'Helper', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('helper', { uid: 'helper', enabled: false, groupChatSetting: 'none', useBasicAuth: true, ...CALLBACK, createdAt: 0 });
+    emulator.backend.users.create({ uid: 'helper', name: 'Helper' });
+    emulator.backend.bots.create('helper', { enabled: false, groupChatSetting: 'none', useBasicAuth: true, ...CALLBACK });
     const home = tempHome();
     writeProfile(home, emulator.baseUrl);
     const deps = makeDeps({ home });
     const done = main(['--json', 'listen', '--no-tunnel', '--port', '0', '--respond', '503x2'], deps);
     await deps.stdout.until('"ready"');
     expect(deps.stderr.text()).toContain('--respond/--delay: answering 503 to the first 2 deliveries of every callback, on purpose');
-    const delivered = new Promise<void>((resolve) => emulator!.relay.on('delivery', (d) => d.state === 'delivered' && resolve()));
+    const delivered = new Promise<void>((resolve) => emulator!.on('delivery', (d) => d.state === 'delivered' && resolve()));
     emulator.userSays('alice', { receiver: 'helper', receiverType: 'user' }, 'retry me');
     await delivered;
-    const d = emulator.state.deliveries[0]!;
+    const d = emulator.backend.deliveries()[0]!;
     expect(d.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
     deps.signals.emit('SIGINT');
     expect(await done).toBe(0);

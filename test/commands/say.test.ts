@@ -12,7 +12,7 @@ beforeEach(async () => {
   home = tempHome();
   const deps = makeDeps({ home, env: { COMETCHAT_API_KEY: TEST_KEY } });
   expect(await main(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'helper', '--api-url', emulator.baseUrl], deps)).toBe(0);
-  emulator.state.groups.get('team')!.members.add('helper');
+  emulator.backend.addMembers('team', ['helper']);
   emulator.requests.length = 0;
 });
 afterEach(async () => emulator.close());
@@ -60,11 +60,11 @@ describe('cometbot say', () => {
     const r = await say(['--to', 'alice', '--thread', '1', 'in thread']);
     expect(r.code).toBe(0);
     expect(calls(emulator)).toEqual(['POST /messages/1/thread']);
-    expect(emulator.state.messages[1]).toMatchObject({ parentId: '1', sender: 'helper' });
+    expect(emulator.backend.allMessages()[1]).toMatchObject({ parentId: '1', sender: 'helper' });
   });
 
   it('keeps --muid across retries', async () => {
-    emulator.state.faults.push({ status: 429, code: 'ERR_TOO_MANY_REQUESTS', retryAfter: 0, times: 2 });
+    emulator.backend.injectFault({ status: 429, code: 'ERR_TOO_MANY_REQUESTS', retryAfter: 0, times: 2 });
     const r = await say(['--to', 'alice', '--muid', 'my-id-1', 'hi']);
     expect(r.code).toBe(0);
     expect(sent().map((b) => b.muid)).toEqual(['my-id-1', 'my-id-1', 'my-id-1']);

@@ -20,7 +20,7 @@ describe('the built binary', () => {
     const say = await runCli(['say', '--to', 'alice', 'hi'], { env });
     expect(say.code).toBe(0);
     expect(say.stdout.trim()).toMatch(/^\d+$/);
-    expect(emulator.state.messages.at(-1)).toMatchObject({ sender: 'e2e-bot', receiver: 'alice', data: { text: 'hi' } });
+    expect(emulator.backend.allMessages().at(-1)).toMatchObject({ sender: 'e2e-bot', receiver: 'alice', data: { text: 'hi' } });
     const piped = await runCli(['say', '--to', 'alice', '--json'], { env, stdin: 'piped text\n' });
     expect(JSON.parse(piped.stdout).data.text).toBe('piped text');
     expect(readFileSync(`${env.COMETBOT_HOME}/config.json`, 'utf8')).toContain('"uid": "e2e-bot"');

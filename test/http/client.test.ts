@@ -48,7 +48,7 @@ describe('CometChatClient against the emulator', () => {
     emulator = await startEmulator({ faults: [{ status: 503, code: 'ERR_SERVICE_UNAVAILABLE', times: 2, match: 'POST' }] });
     const sleeps: number[] = [];
     const body = { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hi' }, muid: 'keep-me' };
-    await emulator.state.bots.set('alice', { uid: 'alice', enabled: false, groupChatSetting: 'none', useBasicAuth: false, createdAt: 0 });
+    emulator.backend.bots.create('alice', { enabled: false, groupChatSetting: 'none', useBasicAuth: false });
     const sent = await (await client(emulator.baseUrl, sleeps)).sendBotMessage('alice', body);
     expect(sent.muid).toBe('keep-me');
     expect(sleeps).toHaveLength(2);

@@ -37,7 +37,7 @@ describe.skipIf(!haveSpec)("contract with CometChat's OpenAPI (chat-apis.json)",
     const env = { COMETCHAT_API_KEY: TEST_KEY };
     const run = (args: string[]) => main(args, makeDeps({ home, env }));
     expect(await run(['init', '--app-id', 'testapp', '--region', 'eu', '--uid', 'contract-bot', '--api-url', emulator.baseUrl])).toBe(0);
-    emulator.state.groups.get('team')!.members.add('contract-bot');
+    emulator.backend.addMembers('team', ['contract-bot']);
     expect(await run(['say', '--to', 'alice', '--metadata', '{"k":"v"}', 'hello'])).toBe(0);
     expect(await run(['say', '--group', 'team', 'hello team'])).toBe(0);
     expect(await run(['say', '--to', 'alice', '--custom', 'poll', '--data', '{"q":"?"}'])).toBe(0);

@@ -69,8 +69,8 @@ describe('emulator relay', () => {
       origin: expect.objectContaining({ platform: expect.any(String) }),
       data: { id: sent.json.data.id, sender: 'alice', receiver: 'helper', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hi bot', entities: { sender: { entityType: 'user' }, receiver: { entityType: 'user' } } } },
     });
-    await emulator.relay.idle();
-    expect(emulator.state.deliveries[0]).toMatchObject({ state: 'delivered', bot: 'helper', attempts: [expect.objectContaining({ status: 200 })] });
+    await emulator.idle();
+    expect(emulator.backend.deliveries()[0]).toMatchObject({ state: 'delivered', bot: 'helper', attempts: [expect.objectContaining({ status: 200 })] });
   });
 
   it.each([
@@ -84,7 +84,7 @@ describe('emulator relay', () => {
     const b = await botServer();
     await withBot(emulator, b.url, { groupChatSetting: setting });
     for (const text of texts) expect((await say(emulator, 'alice', { receiver: 'team', receiverType: 'group', data: { text } })).status).toBe(200);
-    await emulator.relay.idle();
+    await emulator.idle();
     expect(b.received.map((r) => r.body.data.data.text)).toEqual(texts.filter((_, i) => expected[i]));
     for (const r of b.received) expect(r.body.data).toMatchObject({ receiverType: 'group', receiver: 'team' });
   });
@@ -96,9 +96,9 @@ describe('emulator relay', () => {
     await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'anyone?' } });
     await api(emulator, 'PUT', '/bots/helper', { enabled: true });
     await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'team', receiverType: 'group', category: 'message', type: 'text', data: { text: 'from the bot' } });
-    await emulator.relay.idle();
+    await emulator.idle();
     expect(b.received).toEqual([]);
-    expect(emulator.state.deliveries).toEqual([]);
+    expect(emulator.backend.deliveries()).toEqual([]);
   });
 
   it('retries a callback that fails or is slow, on the configured schedule, and records each outcome', async () => {
@@ -107,10 +107,10 @@ describe('emulator relay', () => {
     await withBot(emulator, b.url);
     const start = performance.now();
     await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'retry me' } });
-    const delivered = new Promise<void>((resolve) => emulator!.relay.on('delivery', (d) => d.state === 'delivered' && resolve()));
+    const delivered = new Promise<void>((resolve) => emulator!.on('delivery', (d) => d.state === 'delivered' && resolve()));
     await delivered;
     const elapsed = performance.now() - start;
-    const d = emulator.state.deliveries[0]!;
+    const d = emulator.backend.deliveries()[0]!;
     expect(d.attempts.map((a) => a.status)).toEqual([500, 503, 200]);
     expect(elapsed).toBeGreaterThanOrEqual(150); // 50 ms + 100 ms of waiting between the attempts
     expect(b.received).toHaveLength(3);
@@ -124,8 +124,8 @@ describe('emulator relay', () => {
     await new Promise<void>((r) => bot!.listen(0, '127.0.0.1', r));
     await withBot(emulator, `http://127.0.0.1:${(bot.address() as AddressInfo).port}/`);
     await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'slow' } });
-    await new Promise<void>((resolve) => emulator!.relay.on('delivery', (d) => d.state === 'failed' && resolve()));
-    expect(emulator.state.deliveries[0]!.attempts.map((a) => a.error)).toEqual(['no answer within 100 ms', 'no answer within 100 ms']);
+    await new Promise<void>((resolve) => emulator!.on('delivery', (d) => d.state === 'failed' && resolve()));
+    expect(emulator.backend.deliveries()[0]!.attempts.map((a) => a.error)).toEqual(['no answer within 100 ms', 'no answer within 100 ms']);
   });
 
   it('records bot replies in the conversation, visible through /_emulator/state', async () => {
@@ -151,7 +151,7 @@ describe('emulator robustness', () => {
       ['POST', '/messages', { receiver: 'bob', receiverType: 'channel', data: { text: 'x' } }, { onBehalfOf: 'alice' }, 400, 'ERR_INVALID_RECEIVER_TYPE'],
       ['POST', '/messages', { receiver: 'bob', receiverType: 'user', data: { text: '  ' } }, { onBehalfOf: 'alice' }, 400, 'ERR_EMPTY_MESSAGE_TEXT'],
       ['POST', '/messages', { receiver: 'ghost', receiverType: 'user', data: { text: 'x' } }, { onBehalfOf: 'alice' }, 404, 'ERR_UID_NOT_FOUND'],
-      ['POST', '/messages', { receiver: 'bob', receiverType: 'user', data: { text: 'x' } }, {}, 400, 'ERR_ON_BEHALF_OF_MISSING'],
+      ['POST', '/messages/1/thread', { receiver: 'bob', receiverType: 'user', data: { text: 'x' } }, {}, 404, 'ERR_MESSAGE_NOT_FOUND'],
       ['GET', '/no/such/route', undefined, {}, 404, 'ERR_ROUTE_NOT_FOUND'],
       ['DELETE', '/messages', undefined, {}, 405, 'ERR_METHOD_NOT_ALLOWED'],
       ['POST', '/bots/ghost/messages', { receiver: 'bob', receiverType: 'user', data: { text: 'x' } }, {}, 404, 'ERR_UID_NOT_FOUND'],
@@ -182,7 +182,7 @@ describe('emulator: health, reset, outbox, turns', () => {
     const got = b.next();
     await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'hi' } });
     await got;
-    const callbackId = emulator.state.deliveries.at(-1)!.id;
+    const callbackId = emulator.backend.deliveries().at(-1)!.id;
     await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hello' } });
     await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: '' } });
     const page = await fetch(`${emulator.url}/_emulator/outbox?since=${before}`).then((x) => x.json() as Promise<any>);
@@ -213,9 +213,9 @@ describe('emulator: health, reset, outbox, turns', () => {
     const first = await say(emulator, 'alice', { receiver: 'bob', receiverType: 'user', data: { text: 'one' } });
     const r = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
     expect(r.status).toBe(200);
-    expect(emulator.state.bots.size).toBe(0);
-    expect([...emulator.state.users.keys()]).toEqual(['alice', 'bob', 'carol']);
-    expect(emulator.state.messages).toEqual([]);
+    expect(emulator.backend.bots.list().length).toBe(0);
+    expect(emulator.backend.users.list().map((u) => u.uid)).toEqual(['alice', 'bob', 'carol']);
+    expect(emulator.backend.allMessages()).toEqual([]);
     const second = await say(emulator, 'alice', { receiver: 'bob', receiverType: 'user', data: { text: 'two' } });
     expect(Number(second.json.data.id)).toBeGreaterThan(Number(first.json.data.id));
   });
@@ -239,11 +239,11 @@ describe('emulator: health, reset, outbox, turns', () => {
     await say(emulator, 'alice', { receiver: 'helper', receiverType: 'user', data: { text: 'hi' } });
     await got;
     await api(emulator, 'POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'hello' } });
-    await emulator.relay.idle();
+    await emulator.idle();
     const ended = new Promise((r) => emulator!.once('turn', r));
     await emulator.close(); // closing ends the open turn
     await ended;
-    expect(turns).toEqual([{ callbackId: emulator.state.deliveries[0]!.id, messageId: emulator.state.deliveries[0]!.messageId, to: 'helper', status: 200, ackMs: expect.any(Number), replies: [{ id: expect.any(String), ms: expect.any(Number) }] }]);
+    expect(turns).toEqual([{ callbackId: emulator.backend.deliveries()[0]!.id, messageId: emulator.backend.deliveries()[0]!.messageId, to: 'helper', status: 200, ackMs: expect.any(Number), replies: [{ id: expect.any(String), ms: expect.any(Number) }] }]);
     emulator = undefined;
   });
 

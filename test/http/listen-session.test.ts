@@ -41,21 +41,21 @@ describe('ListenSession', () => {
 
   it('registers the local webhook when the API is local, echoes, and on close disables the bot before closing the store', async () => {
     emulator = await startEmulator();
-    emulator.state.users.set('helper', { uid: 'helper', name: 'Helper', status: 'offline', role: 'default', createdAt: 0 });
-    emulator.state.bots.set('helper', { uid: 'helper', enabled: false, groupChatSetting: 'none', useBasicAuth: true, ...CALLBACK, createdAt: 0 });
+    emulator.backend.users.create({ uid: 'helper', name: 'Helper' });
+    emulator.backend.bots.create('helper', { enabled: false, groupChatSetting: 'none', useBasicAuth: true, ...CALLBACK });
     const client = createCometChatClient({ baseUrl: emulator.baseUrl, apiKey: TEST_KEY, version: 'test' });
     const s = session({ client: () => client, botUid: 'helper', register: true, cleanup: true, apiIsLocal: true, echo: true });
     const events: string[] = [];
     s.on('registered', (r) => events.push(`registered ${r.enabled}`));
     s.on('reply', () => events.push('reply'));
     const ready = await s.start();
-    expect(emulator.state.bots.get('helper')).toMatchObject({ webhookURL: ready.localUrl, enabled: true });
+    expect(emulator.backend.bots.find('helper')).toMatchObject({ webhookURL: ready.localUrl, enabled: true });
     const replied = new Promise((r) => s.once('reply', r));
     emulator.userSays('alice', { receiver: 'helper', receiverType: 'user' }, 'ping');
     await replied;
     await s.close();
     expect(events).toEqual(['registered true', 'reply', 'registered false']);
-    expect(emulator.state.bots.get('helper')!.enabled).toBe(false);
+    expect(emulator.backend.bots.find('helper')!.enabled).toBe(false);
   });
 
   it('a start-up failure closes what was started: the callback port is free again', async () => {
