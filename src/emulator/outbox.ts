@@ -11,6 +11,8 @@ export interface OutboxEntry {
   body?: unknown;
   status: number;
   errorCode?: string;
+  /** CometChat's error message, for a refused call. */
+  errorMessage?: string;
   ms: number;
   /** The callback (delivery id) this call answers: the open callback of the bot's conversation. */
   callbackId?: number;

@@ -287,7 +287,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     pushBounded(this.requests, entry);
     this.emit('request', entry);
     if (api) {
-      const errorCode = status >= 400 ? (payload as { error?: { code?: string } }).error?.code : undefined;
+      const error = status >= 400 ? (payload as { error?: { code?: string; message?: string } }).error : undefined;
       const call = this.outboxLog.add({
         at: new Date().toISOString(),
         method,
@@ -295,7 +295,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         headers: redactHeaders(req.headers),
         ...(entry.body !== undefined ? { body: entry.body } : {}),
         status,
-        ...(errorCode ? { errorCode } : {}),
+        ...(error?.code ? { errorCode: error.code } : {}),
+        ...(error?.message ? { errorMessage: error.message } : {}),
         ms: Math.round(performance.now() - started),
         ...(note.host ? { host: note.host } : {}),
         ...(note.callbackId !== undefined ? { callbackId: note.callbackId } : {}),

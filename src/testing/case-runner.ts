@@ -272,7 +272,7 @@ class CaseRun {
       this.say(`  ${e.method} ${e.path} → ${e.status} ${e.errorCode ?? ''} (injected fault)`);
       return;
     }
-    const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}), ...(e.host ? { host: e.host } : {}) };
+    const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}), ...(e.errorMessage ? { errorMessage: e.errorMessage } : {}), ...(e.host ? { host: e.host } : {}) };
     this.result.refused.push(refused);
     this.say(`  ${e.method} ${e.host ? `https://${e.host}` : ''}${e.path} → ${e.status} ${e.errorCode ?? ''} (refused)`);
   }
@@ -280,6 +280,11 @@ class CaseRun {
   /** The checks every case gets at its end: refused REST calls, a bot messaging itself, unmatched replies. */
   private finalChecks(): void {
     const refused = this.result.refused[0];
+    if (refused?.errorCode === 'ERR_NOT_EMULATED') {
+      // Not the bot's defect: the emulator cannot answer this operation as CometChat would.
+      this.fail(new StepFailure(`the bot called an operation the emulator does not serve: ${refused.errorMessage ?? `${refused.method} ${refused.path}`} (not a defect of the bot: this case cannot be judged offline)`, ['- every REST call answered as CometChat answers it', `+ ${refused.status} ERR_NOT_EMULATED`]));
+      return;
+    }
     if (refused) {
       this.fail(new StepFailure(`the bot made a REST call CometChat refuses: ${refused.method} ${refused.path} → ${refused.status} ${refused.errorCode ?? ''}`.trim(), ['- every REST call accepted', `+ ${refused.status} ${refused.errorCode ?? ''}`.trim()]));
       return;

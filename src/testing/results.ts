@@ -21,6 +21,8 @@ export interface RefusedCall {
   path: string;
   status: number;
   errorCode?: string;
+  /** CometChat's message for the refusal (for ERR_NOT_EMULATED: the operation). */
+  errorMessage?: string;
   /** The CometChat host the bot called, when its call was routed to the emulator. */
   host?: string;
 }

@@ -38,6 +38,15 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     });
   }
 
+  it('an LLM-style bot reads history unchanged; a call the emulator does not serve fails its case as not emulated', async () => {
+    const r = await runCli(['test', 'context.convo.yaml', '--', 'node', 'context-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.stdout).toMatch(/✓ remembers the conversation/);
+    expect(r.stdout).toMatch(/✗ asks for usage metrics/);
+    expect(r.stdout).toContain('the bot called an operation the emulator does not serve: GET /stats (usage-metrics) is not emulated by cometbot (not a defect of the bot');
+    expect(r.stdout).toMatch(/^1 passed, 1 failed/m);
+    expect(r.code).toBe(1);
+  });
+
   it('the same bot with a wrong key fails with CometChat’s error and the bot’s output', async () => {
     const r = await runCli(['test', 'hello.convo.yaml', '--api-key', 'the-right-key', '--', 'node', 'fetch-bot.mjs'], { env: env(), cwd: BOTS });
     expect(r.code).toBe(1);
