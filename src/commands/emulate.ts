@@ -21,6 +21,7 @@ export interface EmulateFlags {
   as?: string;
   seed: boolean;
   retryDelays?: string;
+  operations?: boolean;
 }
 
 export { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT };
@@ -37,6 +38,7 @@ export function registerEmulate(program: Command, deps: Deps): Command {
     .option('--as <uid>', 'who you are at the chat prompt', 'alice')
     .option('--no-seed', 'start empty (no sample users alice, bob, carol and group team)')
     .option('--retry-delays <d,d>', 'waits before callback retries: durations (10s,30s) or milliseconds (default 10s,30s)')
+    .option('--operations', 'print the REST operations it serves (method, path, operationId) and exit')
     .addHelpText(
       'after',
       `
@@ -45,8 +47,12 @@ Examples:
   $ export COMETBOT_API_URL=http://127.0.0.1:${DEFAULT_EMULATOR_PORT}/v3 COMETCHAT_API_KEY=${DEFAULT_EMULATOR_KEY}
   $ cometbot init --app-id emulator --region us --uid my-bot && cometbot listen --no-tunnel
 
+  $ cometbot emulate --operations        # the REST operations it serves
+
 At the chat prompt: type a message to send it as the current user; /to <uid>, /group <guid>,
-/join <guid> (the bot joins a group), /add <uid> <guid>, /as <uid>, /state, /help, /quit. Off a terminal it just serves and logs.
+/join <guid> (the bot joins a group), /add <uid> <guid>, /as <uid>, /history [n], /reply <id> <text>,
+/react <id> <emoji>, /edit <id> <text>, /delete <id>, /state, /save <file>, /help, /quit.
+Off a terminal it just serves and logs.
 Scripts can read GET /_emulator/state for conversations and callback deliveries.`,
     )
     .action(async (raw: EmulateFlags, cmd: Command) => {
@@ -69,6 +75,16 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
   const retryDelaysMs = parseDelays(flags.retryDelays);
   const out = await createOutput(deps, g);
   const { Emulator } = await import('../emulator/server.js');
+  if (flags.operations) {
+    const ops = new Emulator({ seed: false }).operations();
+    if (g.json) out.jsonLine({ operations: ops });
+    else {
+      const { operationsText } = await import('../emulator/operations-table.js');
+      out.data(operationsText(ops).trimEnd());
+      out.info(out.ce.dim(`${ops.length} operations; any other operation of CometChat's REST API answers 501 ERR_NOT_EMULATED`));
+    }
+    return;
+  }
   const emulator = new Emulator({ port, host: flags.host, appId, region, apiKey: flags.apiKey ?? DEFAULT_EMULATOR_KEY, seed: flags.seed, retryDelaysMs, now: deps.now });
   try {
     await emulator.start();

@@ -93,3 +93,25 @@ describe('/save at the chat prompt', () => {
     expect(summary).toMatchObject({ passed: 1, failed: 0 });
   });
 });
+
+describe('cometbot emulate --operations', () => {
+  it('prints the operations served, one per line, and README lists exactly them', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Emulator } = await import('../../src/emulator/server.js');
+    const { README_END, README_START, operationsMarkdown } = await import('../../src/emulator/operations-table.js');
+    const deps = makeDeps();
+    expect(await main(['emulate', '--operations'], deps)).toBe(0);
+    const lines = deps.stdout.text().trimEnd().split('\n');
+    const ops = new Emulator({ seed: false }).operations();
+    expect(lines).toHaveLength(ops.length);
+    expect(lines[0]).toMatch(/^POST\s+\/users\s+creates-user$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^GET\s+\/users\/\{uid\}\/messages\s+user-list-user-messages$/));
+    expect(deps.stderr.text()).toContain(`${ops.length} operations; any other operation of CometChat's REST API answers 501 ERR_NOT_EMULATED`);
+    const json = makeDeps();
+    expect(await main(['--json', 'emulate', '--operations'], json)).toBe(0);
+    expect(JSON.parse(json.stdout.text()).operations).toEqual(ops);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = readme.slice(readme.indexOf(README_START) + README_START.length + 1, readme.indexOf(README_END));
+    expect(block, 'README is stale: npm run build && node scripts/readme-operations.mjs').toBe(operationsMarkdown(ops));
+  });
+});
