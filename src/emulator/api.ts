@@ -7,7 +7,7 @@
 //   await emu.close();
 import { Emulator, type BotMessageEvent, type OutboxEntry } from './server.js';
 import type { Backend, HistoryPage, HistoryQuery } from './backend/index.js';
-import type { Json, Message } from './backend/model.js';
+import type { Json, Message, Scope } from './backend/model.js';
 import { messageView } from './views.js';
 import { userMessageBody } from '../core/convo/user-message.js';
 import type { BotMessage } from '../core/convo/match.js';
@@ -171,10 +171,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       const { groups: domain } = emulator.backend;
       for (const g of groups) {
         if (!domain.find(g.guid)) domain.create({ guid: g.guid, name: g.name ?? g.guid, type: g.type ?? 'public', ...(g.type === 'password' ? { password: 'cometbot' } : {}), ...(g.owner ? { owner: g.owner } : {}) });
-        const members = { admins: g.admins, moderators: g.moderators, participants: g.participants };
-        const results = domain.addMembers(g.guid, members);
-        for (const byUid of Object.values(results)) {
-          for (const [uid, r] of Object.entries(byUid)) if (!r.success && r.error?.code !== 'ERR_ALREADY_JOINED') throw new Error(`seedGroups: ${uid} in ${g.guid}: ${r.error?.code}`);
+        const scoped: [string[] | undefined, Scope][] = [[g.admins, 'admin'], [g.moderators, 'moderator'], [g.participants, 'participant']];
+        for (const [uids, scope] of scoped) {
+          for (const uid of uids ?? []) {
+            try {
+              domain.seedMember(g.guid, uid, scope);
+            } catch (e) {
+              throw new Error(`seedGroups: ${uid} in ${g.guid}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+            }
+          }
         }
       }
     },

@@ -22,6 +22,8 @@ export type { OutboxEntry } from './outbox.js';
 export type { TurnEvent } from './callback-links.js';
 export type { Operation } from './http/router.js';
 export { parseCometChatHost } from './http/app-check.js';
+export { OPENAPI_OPERATIONS } from './http/openapi-operations.js';
+export { passesGroupSetting } from './relay.js';
 
 export interface EmulatorOptions {
   port?: number;

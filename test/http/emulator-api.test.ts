@@ -51,3 +51,31 @@ describe('cometbot/emulator', () => {
     expect(emu.outbox()).toEqual([]);
   });
 });
+
+describe('cometbot/emulator seeding helpers', () => {
+  it('seeds users, groups by scope and history a bot reads back through the REST API', async () => {
+    emu = await startEmulator();
+    emu.seedUsers([{ uid: 'dave', name: 'Dave', metadata: { plan: 'pro' }, tags: ['vip'] }, { uid: 'alice', name: 'Alice A.' }]);
+    emu.seedGroups([{ guid: 'support', owner: 'alice', admins: ['bob'], participants: ['dave'] }]);
+    emu.registerBot({ uid: 'my-bot', webhookURL: 'http://127.0.0.1:9/' });
+    emu.seedGroups([{ guid: 'support', participants: ['my-bot'] }]);
+    const seeded = emu.seedHistory([
+      { from: 'dave', to: 'my-bot', text: 'my order is late' },
+      { from: 'my-bot', to: 'dave', text: 'sorry, checking' },
+      { from: 'bob', group: 'support', text: 'who is on call?' },
+    ]);
+    expect(seeded.map((m) => m.sender)).toEqual(['dave', 'my-bot', 'bob']);
+    // Seeded history reaches no bot: it is already there when the test starts.
+    expect(emu.backend.deliveries()).toEqual([]);
+    const api = (path: string, headers: Record<string, string> = {}) => fetch(`${emu!.apiUrl}${path}`, { headers: { apikey: emu!.apiKey, ...headers } }).then((r) => r.json() as Promise<any>);
+    const history = await api('/users/dave/messages', { onBehalfOf: 'my-bot' });
+    expect(history.data.map((m: any) => m.data.text)).toEqual(['my order is late', 'sorry, checking']);
+    expect((await api('/users/dave')).data).toMatchObject({ metadata: { plan: 'pro' }, tags: ['vip'] });
+    expect((await api('/users/alice')).data.name).toBe('Alice A.');
+    const members = await api('/groups/support/members');
+    expect(members.data.map((m: any) => [m.uid, m.scope])).toEqual([['alice', 'admin'], ['bob', 'admin'], ['dave', 'participant'], ['my-bot', 'participant']]);
+    expect(emu.history({ conversationId: 'group_support' }).map((m) => m.data)).toEqual([expect.objectContaining({ text: 'who is on call?' })]);
+    expect(emu.operations().length).toBeGreaterThanOrEqual(69);
+    expect(() => emu!.seedGroups([{ guid: 'support', participants: ['ghost'] }])).toThrow('seedGroups: ghost in support: ERR_UID_NOT_FOUND');
+  });
+});

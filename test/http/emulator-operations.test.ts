@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { startEmulator, TEST_KEY } from '../helpers/emulator.js';
-import type { Emulator } from '../../src/emulator/server.js';
-import { OPENAPI_OPERATIONS } from '../../src/emulator/http/openapi-operations.js';
+import { OPENAPI_OPERATIONS, type Emulator } from '../../src/emulator/server.js';
 
 const SPEC_PATH = fileURLToPath(new URL('../../../shared/cometchat/chat-apis.json', import.meta.url));
 const haveSpec = existsSync(SPEC_PATH);

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, TEST_KEY } from '../helpers/emulator.js';
-import type { Emulator } from '../../src/emulator/server.js';
-import { passesGroupSetting } from '../../src/emulator/relay.js';
+import { passesGroupSetting, type Emulator } from '../../src/emulator/server.js';
 
 let emulator: Emulator | undefined;
 let bot: Server | undefined;

@@ -85,6 +85,16 @@ export class Groups {
     return group;
   }
 
+  /** A member placed silently (seeds: no "added" action message); an existing member takes the scope. */
+  seedMember(guid: string, uid: string, scope: Scope): Member {
+    const group = this.get(guid);
+    const user = this.store.activeUser(uid.toLowerCase()) ?? fail(404, 'ERR_UID_NOT_FOUND', `The UID ${uid} does not exist.`);
+    const member = group.members.get(user.uid) ?? { uid: user.uid, scope, joinedAt: this.store.now() };
+    member.scope = scope;
+    group.members.set(user.uid, member);
+    return member;
+  }
+
   list(filter: GroupFilter = {}): Group[] {
     const search = filter.searchKey?.toLowerCase();
     const fields = filter.searchIn?.length ? filter.searchIn : ['guid', 'name'];
