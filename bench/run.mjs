@@ -1,5 +1,5 @@
 // npm run bench: listen throughput/latency/memory against reference servers, start-up cost,
-// schema inference speed, and cometbot test against a minimal driver. Everything runs on 127.0.0.1 and stops by itself.
+// schema inference speed, cometbot test against a minimal driver, and the emulator's history reads. Everything runs on 127.0.0.1 and stops by itself.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,5 +183,6 @@ if (!only || only === 'startup') startupBench();
 if (!only || only === 'listen') await listenBench();
 if (!only || only === 'inspector') await inspector();
 if (!only || only === 'test') results.test = await (await import('./test-run.mjs')).testRunBench();
+if (!only || only === 'history') results.history = await (await import('./history.mjs')).historyBench();
 if (!only || only === 'captures') results.captures = await (await import('./captures.mjs')).capturesBench();
 writeFileSync(join(root, 'bench', 'last-results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -71,13 +71,28 @@ function reactionSummary(reactions: Reaction[], viewer?: string): Json[] {
   return [...byEmoji.values()];
 }
 
-/** The message as CometChat returns it; a deleted one keeps its envelope and loses its content [S]. */
-export function messageView(message: Message, viewer?: string): Json {
-  const { via: _via, reactions, interactions, replyCount, ...rest } = message;
-  const out: Json = defined({ ...rest });
-  if (reactions.length > 0) out.data = { ...(out.data as Json), reactions: reactionSummary(reactions, viewer) };
-  if (replyCount) out.replyCount = replyCount;
-  if (interactions && viewer && interactions[viewer]) out.data = { ...(out.data as Json), interactions: interactions[viewer] };
+/** The message as CometChat returns it (built field by field: history answers show hundreds at a time). */
+export function messageView(m: Message, viewer?: string): Json {
+  const out: Json = { id: m.id };
+  if (m.muid !== undefined) out.muid = m.muid;
+  out.conversationId = m.conversationId;
+  out.sender = m.sender;
+  out.receiver = m.receiver;
+  out.receiverType = m.receiverType;
+  out.category = m.category;
+  out.type = m.type;
+  out.data = m.data;
+  if (m.parentId !== undefined) out.parentId = m.parentId;
+  if (m.tags !== undefined) out.tags = m.tags;
+  out.sentAt = m.sentAt;
+  out.updatedAt = m.updatedAt;
+  if (m.editedAt !== undefined) out.editedAt = m.editedAt;
+  if (m.editedBy !== undefined) out.editedBy = m.editedBy;
+  if (m.deletedAt !== undefined) out.deletedAt = m.deletedAt;
+  if (m.deletedBy !== undefined) out.deletedBy = m.deletedBy;
+  if (m.replyCount) out.replyCount = m.replyCount;
+  if (m.reactions.length > 0) out.data = { ...m.data, reactions: reactionSummary(m.reactions, viewer) };
+  if (m.interactions && viewer && m.interactions[viewer]) out.data = { ...(out.data as Json), interactions: m.interactions[viewer] };
   return out;
 }
 
