@@ -124,6 +124,15 @@ describe('emulator REST, as public bots and back ends call it', () => {
     expect(emulator.backend.deliveries().map((d) => d.bot)).toEqual(['helper', 'helper', 'helper', 'helper']);
   });
 
+  it('keeps a parentId sent to Send Bot Message out of any thread and flags it in the outbox', async () => {
+    emulator = await startEmulator();
+    emulator.backend.registerBot({ uid: 'helper', webhookURL: 'http://127.0.0.1:9/' });
+    const sent = await api('POST', '/bots/helper/messages', { receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', parentId: '1', data: { text: 'in a thread?' } });
+    expect(sent.status).toBe(200);
+    expect(sent.json.data).not.toHaveProperty('parentId');
+    expect(emulator.outbox.at(-1)!.warning).toMatch(/^parentId is not a field of Send Bot Message.*POST \/messages\/\{id\}\/thread/);
+  });
+
   it('an oversized body is 413 with the connection closed: the next call on a keep-alive agent is answered at once', async () => {
     emulator = await startEmulator();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -172,5 +181,35 @@ describe('emulator REST, as public bots and back ends call it', () => {
       expect([method, path, r.status < 500, typeof r.json.error?.code]).toEqual([method, path, true, 'string']);
     }
     expect((await api('GET', '/users/alice')).status).toBe(200);
+  });
+});
+
+describe('emulator REST under hostile input', () => {
+  it('answers every served operation with a CometChat error, never a 500, whatever the body, query and ids (seeded fuzz)', async () => {
+    emulator = await startEmulator();
+    emulator.backend.registerBot({ uid: 'helper', webhookURL: 'http://127.0.0.1:9/' });
+    emulator.setCallbackPolicy({ timeoutMs: 20, retryDelaysMs: [] });
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const values: unknown[] = [null, true, 0, -1, 1.5, 1e21, '', ' ', 'alice', 'team', 'helper', '1', 'x'.repeat(300), [], ['alice'], [1, null], {}, { uid: 'bob' }, { text: 'hi' }, '__proto__', { __proto__: { admin: true } }];
+    const fields = ['uid', 'name', 'guid', 'type', 'receiver', 'receiverType', 'category', 'data', 'tags', 'metadata', 'members', 'admins', 'participants', 'moderators', 'scope', 'owner', 'unset', 'permanent', 'force', 'accepted', 'friends', 'blockedUids', 'uidsToActivate', 'uidsToDeactivate', 'interactions', 'messageId', 'multipleReceivers', 'withAuthToken', 'role', 'featuresToRestrict', 'featuresToAllow', 'allowAll', 'settings', 'password', 'webhookURL', 'enabled', 'groupChatSetting'];
+    const ids = ['alice', 'team', 'helper', '1', '2', 'ghost', '%F0%9F%91%8D', 'alice_user_bob', 'group_team', 'default', '..', '%00'];
+    const queries = ['', '?perPage=0', '?perPage=5&page=99', '?limit=abc', '?affix=sideways', '?id=1&affix=append', '?tags=a,b&types[]=text', '?hideReplies=maybe', '?sentAt=-5', '?searchKey=%25'];
+    const statuses = new Map<number, number>();
+    for (const op of emulator.operations()) {
+      for (let i = 0; i < 12; i++) {
+        const path = op.path.replace(/\{[^}]+\}/g, () => pick(ids)) + pick(queries);
+        const body = Object.fromEntries(Array.from({ length: Math.floor(rand() * 5) }, () => [pick(fields), pick(values)]));
+        const headers = rand() < 0.5 ? { onBehalfOf: pick(['alice', 'bob', 'ghost', 'helper', 'app_system']) } : {};
+        const r = await api(op.method, path, op.method === "GET" ? undefined : body, headers);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        expect([op.method, path, JSON.stringify(body), r.status < 500 || r.status === 501, r.status < 400 || typeof r.json.error?.code === 'string']).toEqual([op.method, path, JSON.stringify(body), true, true]);
+      }
+    }
+    // The fuzz reached both answers and refusals.
+    expect(statuses.get(200)).toBeGreaterThan(20);
+    expect(statuses.get(400)).toBeGreaterThan(20);
+    expect((await api('POST', '/users', { uid: 'after-fuzz', name: 'Still serving' })).status).toBe(200);
   });
 });
