@@ -94,6 +94,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   const sinks = await openReporters(reporters, deps, out, Boolean(flags.verbose));
   run.on('case', (r) => sinks.reporters.forEach((rep) => rep.case(r)));
   run.on('file-end', (s) => sinks.reporters.forEach((rep) => rep.fileEnd(s)));
+  run.on('late', (l) => sinks.reporters.forEach((rep) => rep.late?.(l)));
   run.on('end', (s) => sinks.reporters.forEach((rep) => rep.end(s)));
 
   let interrupted = false;
@@ -120,7 +121,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     const summary = await run.run();
     await sinks.flush();
     if (interrupted) throw new ReportedFailure(EXIT.cancelled);
-    if (summary.failed > 0) throw new ReportedFailure(EXIT.failure);
+    if (summary.failed > 0 || summary.late.length > 0 || summary.botExited) throw new ReportedFailure(EXIT.failure);
     return summary;
   } finally {
     deps.signals.off('SIGINT', onSignal);

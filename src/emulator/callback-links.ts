@@ -25,8 +25,26 @@ interface OpenTurn {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * Which callback a bot's message answers. In order: the open callback of its conversation; else the
+ * bot's oldest open callback that has no reply yet (a reply sent elsewhere, e.g. privately after a
+ * group message); else it answers no open callback, and `lateOf` names the closed one it most likely
+ * answers: the last of its conversation, or, when the bot has no open callback at all, its last one.
+ */
+export interface Resolution {
+  callbackId?: number;
+  lateOf?: number;
+}
+
+/** Closed callbacks remembered for late replies (per bot and conversation). */
+const CLOSED_LIMIT = 1_000;
+
 export class CallbackLinks extends EventEmitter<{ turn: [TurnEvent] }> {
   private readonly open = new Map<string, number>();
+  /** Replies linked so far, per open callback. */
+  private readonly replies = new Map<number, number>();
+  private readonly closed = new Map<string, number>();
+  private readonly lastClosedOfBot = new Map<string, number>();
   private readonly turns = new Map<number, OpenTurn>();
 
   constructor(private readonly relay: Relay) {
@@ -37,8 +55,12 @@ export class CallbackLinks extends EventEmitter<{ turn: [TurnEvent] }> {
   opened(delivery: Delivery, conversation: string): void {
     const key = `${delivery.bot}|${conversation}`;
     const previous = this.open.get(key);
-    if (previous !== undefined) this.endTurn(previous);
+    if (previous !== undefined) {
+      this.endTurn(previous);
+      this.replies.delete(previous);
+    }
     this.open.set(key, delivery.id);
+    this.replies.set(delivery.id, 0);
     if (this.listenerCount('turn') === 0) return; // nobody reports turns: no timers
     const turn: TurnEvent = { callbackId: delivery.id, messageId: delivery.messageId, to: delivery.bot, status: null, ackMs: null, replies: [] };
     const timer = setTimeout(() => this.endTurn(delivery.id), TURN_WINDOW_MS);
@@ -51,25 +73,49 @@ export class CallbackLinks extends EventEmitter<{ turn: [TurnEvent] }> {
     });
   }
 
-  /** The callback a message from `bot` to this receiver answers, if one is open. */
-  answering(bot: string, receiver: string, receiverType: 'user' | 'group'): number | undefined {
-    return this.open.get(`${bot}|${conversationId(bot, receiver.toLowerCase(), receiverType)}`);
+  /** The callback a message from `bot` to this receiver answers (see Resolution). */
+  resolve(bot: string, receiver: string, receiverType: 'user' | 'group'): Resolution {
+    const key = `${bot}|${conversationId(bot, receiver.toLowerCase(), receiverType)}`;
+    const here = this.open.get(key);
+    if (here !== undefined) return { callbackId: here };
+    let oldestUnanswered: number | undefined;
+    let anyOpen = false;
+    for (const [k, id] of this.open) {
+      if (!k.startsWith(`${bot}|`)) continue;
+      anyOpen = true;
+      if (this.replies.get(id) === 0 && (oldestUnanswered === undefined || id < oldestUnanswered)) oldestUnanswered = id;
+    }
+    if (oldestUnanswered !== undefined) return { callbackId: oldestUnanswered };
+    const lateOf = this.closed.get(key) ?? (anyOpen ? undefined : this.lastClosedOfBot.get(bot));
+    return lateOf !== undefined ? { lateOf } : {};
   }
 
-  /** A reply was stored: it counts toward its callback's turn. */
+  /** A reply was stored: it counts toward its callback (and its turn). */
   replied(callbackId: number, messageId: string): void {
+    if (this.replies.has(callbackId)) this.replies.set(callbackId, this.replies.get(callbackId)! + 1);
     const open = this.turns.get(callbackId);
     if (open) open.turn.replies.push({ id: messageId, ms: Math.round(performance.now() - open.started) });
   }
 
-  /** Forget every link: on close open turns are reported as they stand (`report`), on a reset dropped. */
+  /**
+   * Every open callback becomes closed (a reset, a new test case): later messages no longer answer
+   * them, but are known as late replies to them. On close, open turns are reported as they stand.
+   */
   clear(report: boolean): void {
     for (const [id, open] of [...this.turns]) {
       if (report) this.endTurn(id);
       else clearTimeout(open.timer);
     }
     this.turns.clear();
+    for (const [key, id] of this.open) {
+      this.closed.delete(key);
+      this.closed.set(key, id);
+      const bot = key.slice(0, key.indexOf('|'));
+      this.lastClosedOfBot.set(bot, Math.max(id, this.lastClosedOfBot.get(bot) ?? 0));
+    }
+    while (this.closed.size > CLOSED_LIMIT) this.closed.delete(this.closed.keys().next().value!);
     this.open.clear();
+    this.replies.clear();
   }
 
   private endTurn(callbackId: number): void {

@@ -54,7 +54,10 @@ export interface RequestLogEntry {
 /** A message sent by (or on behalf of) a bot, as stored, with the callback it answers. */
 export interface BotMessageEvent {
   message: Json;
+  /** The open callback it answers. */
   callbackId?: number;
+  /** No open callback: the closed one (an earlier test case's) it most likely answers, late. */
+  lateOf?: number;
 }
 
 /** A user message that reached no bot, and why (group setting, membership, disabled bot). */
@@ -229,9 +232,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.lastRelay = { messageId: message.id, deliveries, skipped: decision.skipped };
       if (deliveries.length === 0 && decision.skipped.length > 0) this.emit('not-relayed', { message: shown, skipped: decision.skipped });
     } else if (message.via === 'bot') {
-      const callbackId = this.links.answering(message.sender, message.receiver, message.receiverType);
+      const { callbackId, lateOf } = this.links.resolve(message.sender, message.receiver, message.receiverType);
       if (callbackId !== undefined) this.links.replied(callbackId, message.id);
-      this.emit('bot-message', { message: shown, ...(callbackId !== undefined ? { callbackId } : {}) });
+      this.emit('bot-message', { message: shown, ...(callbackId !== undefined ? { callbackId } : {}), ...(lateOf !== undefined ? { lateOf } : {}) });
     }
   }
 

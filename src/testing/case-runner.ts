@@ -17,6 +17,21 @@ export interface Arena {
   /** Basic Auth the emulator signs callbacks with; null = none. */
   credentials: Credentials | null;
   signal: AbortSignal;
+  /** While a case runs, the run hands it the bot's messages that are its own, and fatal events. */
+  enter(sink: CaseSink): void;
+  leave(): void;
+  /** A callback this case caused: a reply to it after the case is a late reply of this case. */
+  own(deliveryId: number): void;
+}
+
+/** What a running case takes from the run. */
+export interface CaseSink {
+  /** A message of the bot's that belongs to this case (its callback, or no earlier case's). */
+  botMessage(e: BotMessageEvent): void;
+  /** A message that answers an earlier case's callback: noted in this transcript, never matched. */
+  noteLate(e: BotMessageEvent, of: string): void;
+  /** Something that ends the case now (the bot exited). */
+  fatal(message: string): void;
 }
 
 /** A step ends early with a failure; the case stops there. */
@@ -41,8 +56,9 @@ interface Arrived {
 /** Extra time the relay waits past ackWithin, so a late answer is reported with its real time. */
 const ACK_GRACE_MS = 1_000;
 
-export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase): Promise<CaseResult> {
+export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase, created?: (result: CaseResult) => void): Promise<CaseResult> {
   const result: CaseResult = { file: file.path, suite: file.name, name: c.name, line: c.pos.line, status: 'passed', ms: 0, steps: [], transcript: [], refused: [], ackMs: [], replyMs: [] };
+  created?.(result);
   if (c.skip) {
     result.status = 'skipped';
     result.skipReason = c.skip;
@@ -54,8 +70,19 @@ export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase): Prom
   return result;
 }
 
-class CaseRun {
+/** A failed case waits at most this long for replies to its callbacks, so they are not taken for the next case's. */
+const DRAIN_MAX_MS = 5_000;
+
+class CaseRun implements CaseSink {
   private readonly started = performance.now();
+  /** A failure that ends the step being waited on at once (a refused call, the bot exiting). */
+  private pending?: StepFailure;
+  private wake?: () => void;
+  /** This case's callbacks, and how many messages came back for each. */
+  private readonly repliesTo = new Map<number, number>();
+  /** Why the last user message reached no bot, while that is what a bot step would wait on. */
+  private unrelayed?: string;
+  private failedAt?: number;
   private readonly arrived: Arrived[] = [];
   /** Index of the next bot message a bot step takes. */
   private next = 0;
@@ -73,13 +100,12 @@ class CaseRun {
     private readonly result: CaseResult,
   ) {
     const { emulator } = arena;
-    const onBotMessage = (e: BotMessageEvent) => this.botMessage(e);
     const onOutbox = (e: OutboxEntry) => this.outbox(e);
-    emulator.on('bot-message', onBotMessage);
     emulator.on('outbox', onOutbox);
+    arena.enter(this);
     this.detach = () => {
-      emulator.off('bot-message', onBotMessage);
       emulator.off('outbox', onOutbox);
+      arena.leave();
     };
   }
 
@@ -111,6 +137,7 @@ class CaseRun {
       }
       if (!this.result.failure) this.finalChecks();
       for (const step of this.c.steps.slice(this.result.steps.length)) this.result.steps.push({ line: step.pos.line, kind: stepLabel(step), status: 'skipped', ms: 0 });
+      if (this.result.failure) await this.drain();
     } finally {
       this.detach();
       this.result.ms = this.elapsed();
@@ -118,6 +145,7 @@ class CaseRun {
   }
 
   private fail(e: StepFailure, step?: Step): void {
+    this.failedAt ??= this.elapsed();
     const pos = step?.pos ?? this.c.pos;
     const failure: Failure = { message: e.message, file: this.file.path, line: pos.line, column: pos.column, kind: step ? stepLabel(step) : 'case', diff: e.diff };
     this.result.status = 'failed';
@@ -178,14 +206,18 @@ class CaseRun {
     if (mine.length === 0) {
       const why = outcome.skipped.find((s) => s.bot === this.file.bot)?.reason ?? 'no bot receives it';
       this.say(`  not relayed to ${this.file.bot}: ${why}`);
+      this.unrelayed = why;
       return;
     }
+    this.unrelayed = undefined;
     for (const d of mine) await this.awaitAck(d, 'callback');
   }
 
   private async awaitAck(delivery: Delivery, label: string): Promise<void> {
     this.lastDelivery = delivery;
     this.callbackStart.set(delivery.id, performance.now());
+    this.repliesTo.set(delivery.id, 0);
+    this.arena.own(delivery.id);
     const attempt = await this.race(this.arena.emulator.nextAttempt(delivery));
     this.checkAck(delivery, attempt, label);
   }
@@ -202,8 +234,12 @@ class CaseRun {
   }
 
   private async bot(step: BotStep): Promise<void> {
-    const got = await this.nextMessage(step.within);
     const wanted = describeExpectation(step);
+    // Nothing can come: the last user message reached no bot and every callback was answered.
+    if (this.next >= this.arrived.length && this.unrelayed !== undefined && [...this.repliesTo.values()].every((n) => n > 0)) {
+      throw new StepFailure(`no bot message can come: the last user message was not relayed to ${this.file.bot} (${this.unrelayed})`, [`- ${wanted}`, `+ not relayed: ${this.unrelayed}`]);
+    }
+    const got = await this.nextMessage(step.within);
     if (!got) throw new StepFailure(`no bot message within ${formatDuration(step.within)}`, [`- ${wanted}`, `+ nothing within ${formatDuration(step.within)}`]);
     const mismatches = matchBotMessage(step.expect, got.message);
     if (mismatches.length > 0) {
@@ -247,12 +283,22 @@ class CaseRun {
     return this.next < this.arrived.length ? this.arrived[this.next++] : undefined;
   }
 
-  private botMessage(e: BotMessageEvent): void {
+  noteLate(e: BotMessageEvent, of: string): void {
+    this.say(`${describeBotMessage(e.message as unknown as BotMessage)} — late reply to case "${of}", never matched here`);
+  }
+
+  fatal(message: string): void {
+    this.interruptWith(new StepFailure(message));
+  }
+
+  botMessage(e: BotMessageEvent): void {
     const message = e.message as unknown as BotMessage;
-    if (message.sender !== this.file.bot) return;
-    if (e.callbackId !== undefined && !this.callbackStart.has(e.callbackId)) {
-      // A late answer to an earlier case's callback: shown, never matched here.
-      this.say(`${describeBotMessage(message)} (late reply to callback #${e.callbackId} of an earlier case, ignored)`);
+    if (e.callbackId !== undefined && this.repliesTo.has(e.callbackId)) this.repliesTo.set(e.callbackId, this.repliesTo.get(e.callbackId)! + 1);
+    if (this.failedAt !== undefined) {
+      // After the case failed (its drain): shown as what it is, never matched.
+      const since = e.callbackId !== undefined ? this.callbackStart.get(e.callbackId) : undefined;
+      this.say(`${describeBotMessage(message)}${since !== undefined ? ` (${Math.round(performance.now() - since)} ms)` : ''} — late: after the step's budget, never matched`);
+      this.wake?.();
       return;
     }
     const at = this.elapsed();
@@ -266,6 +312,8 @@ class CaseRun {
   }
 
   private outbox(e: OutboxEntry): void {
+    // A reply the emulator refused is still the bot's answer to its callback: nothing more to wait for.
+    if (e.status >= 400 && e.callbackId !== undefined && this.repliesTo.has(e.callbackId)) this.repliesTo.set(e.callbackId, this.repliesTo.get(e.callbackId)! + 1);
     if (e.warning) this.warnings.push(e.warning);
     if (e.status < 400) return;
     if (e.injected) {
@@ -275,18 +323,15 @@ class CaseRun {
     const refused: RefusedCall = { method: e.method, path: e.path, status: e.status, ...(e.errorCode ? { errorCode: e.errorCode } : {}), ...(e.errorMessage ? { errorMessage: e.errorMessage } : {}), ...(e.host ? { host: e.host } : {}) };
     this.result.refused.push(refused);
     this.say(`  ${e.method} ${e.host ? `https://${e.host}` : ''}${e.path} → ${e.status} ${e.errorCode ?? ''} (refused)`);
+    // The outcome is known now: the step being waited on fails at once, with CometChat's own words.
+    if (this.result.refused.length === 1 && this.failedAt === undefined) this.interruptWith(refusedFailure(refused));
   }
 
   /** The checks every case gets at its end: refused REST calls, a bot messaging itself, unmatched replies. */
   private finalChecks(): void {
     const refused = this.result.refused[0];
-    if (refused?.errorCode === 'ERR_NOT_EMULATED') {
-      // Not the bot's defect: the emulator cannot answer this operation as CometChat would.
-      this.fail(new StepFailure(`the bot called an operation the emulator does not serve: ${refused.errorMessage ?? `${refused.method} ${refused.path}`} (not a defect of the bot: this case cannot be judged offline)`, ['- every REST call answered as CometChat answers it', `+ ${refused.status} ERR_NOT_EMULATED`]));
-      return;
-    }
     if (refused) {
-      this.fail(new StepFailure(`the bot made a REST call CometChat refuses: ${refused.method} ${refused.path} → ${refused.status} ${refused.errorCode ?? ''}`.trim(), ['- every REST call accepted', `+ ${refused.status} ${refused.errorCode ?? ''}`.trim()]));
+      this.fail(refusedFailure(refused));
       return;
     }
     const warning = this.warnings[0];
@@ -305,29 +350,93 @@ class CaseRun {
     }
   }
 
+  /**
+   * After a failure, the case's callbacks that have had no reply yet may still get one: it waits for
+   * them (at most its longest budget, ≤ 5 s), so such a reply is shown here as late instead of being
+   * taken for the next case's. A case that passed never waits here.
+   */
+  private async drain(): Promise<void> {
+    const waiting = () => [...this.repliesTo.values()].some((n) => n === 0);
+    if (!waiting() || this.arena.signal.aborted) return;
+    const budget = Math.min(DRAIN_MAX_MS, Math.max(this.c.ackWithin, ...this.c.steps.map((s) => ('within' in s ? s.within : 0))));
+    const deadline = performance.now() + budget;
+    while (waiting() && performance.now() < deadline) {
+      try {
+        await this.race(new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - performance.now());
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }));
+      } catch {
+        return; // interrupted, or the bot exited: nothing more will come
+      } finally {
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Ends the wait in progress with this failure (or the next one, if none is in progress). */
+  private interruptWith(failure: StepFailure): void {
+    this.pending ??= failure;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
     return this.race(new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Waits for `work`, or throws when the run is interrupted. */
+  /** Waits for `work`; throws when the run is interrupted or a failure is known (interruptWith). */
   private race<T>(work: Promise<T>): Promise<T> {
     const { signal } = this.arena;
     if (signal.aborted) return Promise.reject(new Interrupted());
+    if (this.pending) return Promise.reject(this.takePending());
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new Interrupted());
+      const previousWake = this.wake;
+      const cleanup = () => {
+        signal.removeEventListener('abort', onAbort);
+        if (this.wake === onWake) this.wake = previousWake;
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(new Interrupted());
+      };
+      const onWake = () => {
+        previousWake?.();
+        if (!this.pending) return;
+        cleanup();
+        reject(this.takePending());
+      };
       signal.addEventListener('abort', onAbort, { once: true });
+      this.wake = onWake;
       work.then(
         (v) => {
-          signal.removeEventListener('abort', onAbort);
+          cleanup();
           resolve(v);
         },
         (e) => {
-          signal.removeEventListener('abort', onAbort);
+          cleanup();
           reject(e);
         },
       );
     });
   }
+
+  private takePending(): StepFailure {
+    const failure = this.pending!;
+    this.pending = undefined;
+    this.failedAt ??= this.elapsed();
+    return failure;
+  }
+}
+
+function refusedFailure(refused: RefusedCall): StepFailure {
+  if (refused.errorCode === 'ERR_NOT_EMULATED') {
+    // Not the bot's defect: the emulator cannot answer this operation as CometChat would.
+    return new StepFailure(`the bot called an operation the emulator does not serve: ${refused.errorMessage ?? `${refused.method} ${refused.path}`} (not a defect of the bot: this case cannot be judged offline)`, ['- every REST call answered as CometChat answers it', `+ ${refused.status} ERR_NOT_EMULATED`]);
+  }
+  return new StepFailure(`the bot made a REST call CometChat refuses: ${refused.method} ${refused.path} → ${refused.status} ${refused.errorCode ?? ''}${refused.errorMessage ? ` (${refused.errorMessage})` : ''}`.trim(), ['- every REST call accepted', `+ ${refused.status} ${refused.errorCode ?? ''}`.trim()]);
 }
 
 export function isInterrupted(e: unknown): boolean {

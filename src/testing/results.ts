@@ -71,6 +71,16 @@ export interface FileSummary extends Latency {
   ms: number;
 }
 
+/** A bot message that answers a case already reported (it came after that case ended). */
+export interface LateReply {
+  file: string;
+  suite: string;
+  case: string;
+  line: number;
+  /** "bot → alice: text" */
+  message: string;
+}
+
 export interface RunSummary extends Latency {
   passed: number;
   failed: number;
@@ -79,4 +89,8 @@ export interface RunSummary extends Latency {
   /** Cases not run because --fail-fast stopped the run, or it was interrupted. */
   notRun: number;
   interrupted: boolean;
+  /** Replies that came after their case was reported: any makes the run fail. */
+  late: LateReply[];
+  /** The started bot exited during the run (the message says how). */
+  botExited?: string;
 }

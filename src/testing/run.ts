@@ -1,14 +1,15 @@
 // A test run: one emulator for the run, every selected case in order against one bot, typed events
 // for reporters, one idempotent close. Commands create it, subscribe, and render.
 import { EventEmitter } from 'node:events';
-import type { Emulator } from '../emulator/server.js';
+import type { BotMessageEvent, Emulator } from '../emulator/server.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
 import { percentiles } from '../core/stats.js';
-import { isInterrupted, runCase } from './case-runner.js';
+import { describeBotMessage, isInterrupted, runCase, type Arena, type CaseSink } from './case-runner.js';
+import type { BotMessage } from '../core/convo/match.js';
 import type { Routing } from '../bot-process/routing.js';
 import type { BotProcess } from '../bot-process/bot-process.js';
-import type { CaseResult, FileSummary, RunSummary } from './results.js';
+import type { CaseResult, FileSummary, LateReply, RunSummary } from './results.js';
 
 /** The bot as a process cometbot starts (`cometbot test -- COMMAND`). */
 export interface BotCommand {
@@ -44,6 +45,8 @@ export interface TestRunOptions {
 export interface TestRunEvents {
   'file-start': [ConvoFile];
   case: [CaseResult];
+  /** A reply that answers a case already reported: it fails the run. */
+  late: [LateReply];
   'file-end': [FileSummary];
   end: [RunSummary];
 }
@@ -54,6 +57,12 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   private botProcess?: BotProcess;
   private readonly abort = new AbortController();
   private closing?: Promise<void>;
+  /** The case running now, and which case each callback belongs to. */
+  private current?: { sink: CaseSink; result: CaseResult };
+  private readonly owners = new Map<number, CaseResult>();
+  private readonly late: LateReply[] = [];
+  /** Set when the started bot exited: the case in progress fails, the rest are not run. */
+  private botExit?: string;
 
   constructor(private readonly opts: TestRunOptions) {
     super();
@@ -91,6 +100,12 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     if (bot.onOutput) this.botProcess.on('output', (o) => bot.onOutput!(o.line, o.stream));
     await this.botProcess.start();
     await this.botProcess.waitForPort(bot.port, bot.startTimeoutMs);
+    // From here on, the bot exiting is a finding, said once: the case in progress fails, the rest are not run.
+    this.botProcess.once('exit', ({ code, signal }) => {
+      if (this.closing) return;
+      this.botExit = `the bot exited (${signal ?? `code ${code}`}) during the run`;
+      this.current?.sink.fatal(this.botExit);
+    });
   }
 
   /** The last lines the bot process printed (empty when the run did not start it). */
@@ -102,7 +117,24 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   async run(): Promise<RunSummary> {
     const emulator = this.emulator;
     if (!emulator) throw new Error('TestRun.start() first');
-    const arena = { emulator, botUrl: this.opts.botUrl, credentials: this.opts.credentials, signal: this.abort.signal };
+    let entering: CaseResult | undefined;
+    const arena: Arena = {
+      emulator,
+      botUrl: this.opts.botUrl,
+      credentials: this.opts.credentials,
+      signal: this.abort.signal,
+      enter: (sink) => {
+        this.current = { sink, result: entering! };
+        if (this.botExit) sink.fatal(this.botExit);
+      },
+      leave: () => (this.current = undefined),
+      own: (deliveryId) => {
+        if (this.current) this.owners.set(deliveryId, this.current.result);
+        if (this.owners.size > 10_000) this.owners.delete(this.owners.keys().next().value!);
+      },
+    };
+    const onBotMessage = (e: BotMessageEvent) => this.route(e);
+    emulator.on('bot-message', onBotMessage);
     const started = performance.now();
     const all: CaseResult[] = [];
     const total = this.opts.files.reduce((n, f) => n + f.tests.length, 0);
@@ -114,8 +146,9 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       const results: CaseResult[] = [];
       for (const c of file.tests) {
         let result: CaseResult;
+        if (this.botExit) break;
         try {
-          result = await runCase(arena, file, c);
+          result = await runCase(arena, file, c, (r) => (entering = r));
         } catch (e) {
           if (isInterrupted(e)) {
             stopped = true;
@@ -133,10 +166,36 @@ export class TestRun extends EventEmitter<TestRunEvents> {
         }
       }
       this.emit('file-end', { file: file.path, suite: file.name, ...count(results), ms: Math.round(performance.now() - fileStarted), ...latency(results) });
+      if (this.botExit) stopped = true;
     }
-    const summary: RunSummary = { ...count(all), ms: Math.round(performance.now() - started), ...latency(all), notRun: total - all.length, interrupted: this.abort.signal.aborted };
+    emulator.off('bot-message', onBotMessage);
+    const summary: RunSummary = { ...count(all), ms: Math.round(performance.now() - started), ...latency(all), notRun: total - all.length, interrupted: this.abort.signal.aborted, late: [...this.late], ...(this.botExit ? { botExited: this.botExit } : {}) };
     this.emit('end', summary);
     return summary;
+  }
+
+  /**
+   * The bot's message goes to the case it belongs to: the running case, unless it answers a callback of
+   * a case that already ended — then it is a late reply of that case (noted in the running transcript).
+   */
+  private route(e: BotMessageEvent): void {
+    const message = e.message as unknown as BotMessage;
+    if (this.opts.botUid !== undefined && message.sender !== this.opts.botUid) return;
+    const ownerId = e.callbackId ?? e.lateOf;
+    const owner = ownerId !== undefined ? this.owners.get(ownerId) : undefined;
+    if (this.current && (owner === undefined || owner === this.current.result)) {
+      if (message.sender === this.filesBot(this.current.result)) this.current.sink.botMessage(e);
+      return;
+    }
+    if (!owner) return;
+    const reply: LateReply = { file: owner.file, suite: owner.suite, case: owner.name, line: owner.line, message: describeBotMessage(message) };
+    this.late.push(reply);
+    this.current?.sink.noteLate(e, owner.name);
+    this.emit('late', reply);
+  }
+
+  private filesBot(result: CaseResult): string | undefined {
+    return this.opts.files.find((f) => f.path === result.file)?.bot;
   }
 
   /** A second Ctrl-C: the bot's process group is killed now rather than after the grace period. */

@@ -16,11 +16,15 @@ export interface Reply {
   category?: string;
   type?: string;
   data?: Record<string, unknown>;
+  /** Wait this long before sending this reply. */
+  afterMs?: number;
 }
 
 export interface Behaviour {
-  /** Status of the ack (default 200). */
-  ackStatus?: number;
+  /** Status of the ack (default 200), or per callback. */
+  ackStatus?: number | ((cb: Callback) => number);
+  /** Wait this long before sending a callback's replies (after the ack), per callback. */
+  replyDelayMs?: (cb: Callback) => number;
   /** Delay before the ack, ms. */
   ackDelayMs?: number;
   /** The replies to one callback (default: echo to the sender, or to the group). */
@@ -55,13 +59,17 @@ export async function startBot(behaviour: Behaviour = {}): Promise<TestBot> {
       bot.authorizations.push(req.headers.authorization);
       const cb = JSON.parse(body) as Callback;
       bot.callbacks.push(cb);
-      const ack = () => res.writeHead(behaviour.ackStatus ?? 200, { 'content-type': 'application/json' }).end('{}');
+      const status = typeof behaviour.ackStatus === 'function' ? behaviour.ackStatus(cb) : (behaviour.ackStatus ?? 200);
+      const ack = () => res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
       if (behaviour.ackDelayMs) await new Promise((r) => setTimeout(r, behaviour.ackDelayMs));
       if (!behaviour.replyBeforeAck) ack();
       if (!(behaviour.dedupe ?? true) || !seen.has(cb.data.id)) {
         seen.add(cb.data.id);
+        const delay = behaviour.replyDelayMs?.(cb) ?? 0;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         for (const r of (behaviour.replies ?? echo)(cb)) {
-          const { text, category = 'message', type = 'text', data, ...target } = r;
+          const { text, category = 'message', type = 'text', data, afterMs, ...target } = r;
+          if (afterMs) await new Promise((done) => setTimeout(done, afterMs));
           await fetch(`${bot.apiUrl}/bots/${cb.bot}/messages`, {
             method: 'POST',
             headers: { apikey: bot.apiKey, 'content-type': 'application/json' },

@@ -236,7 +236,7 @@ tests:
 `,
       { replies: (cb) => [{ receiver: cb.data.sender, receiverType: 'user', text: '' }] },
     );
-    expect(cases[0]!.failure).toMatchObject({ message: 'the bot made a REST call CometChat refuses: POST /v3/bots/echo-bot/messages → 400 ERR_EMPTY_MESSAGE_TEXT', kind: 'case' });
+    expect(cases[0]!.failure).toMatchObject({ message: 'the bot made a REST call CometChat refuses: POST /v3/bots/echo-bot/messages → 400 ERR_EMPTY_MESSAGE_TEXT (The message text is empty.)', kind: 'bot: none' });
     expect(cases[0]!.refused).toEqual([{ method: 'POST', path: '/v3/bots/echo-bot/messages', status: 400, errorCode: 'ERR_EMPTY_MESSAGE_TEXT', errorMessage: 'The message text is empty.' }]);
   });
 

@@ -73,7 +73,7 @@ const files: FileSummary[] = [
   { file: 'bots/echo.convo.yaml', suite: 'echo bot', passed: 1, failed: 1, skipped: 0, ms: 252, ack: { p50: 2, p95: 4 }, reply: { p50: 11, p95: 233 } },
   { file: 'bots/group.convo.yaml', suite: 'group', passed: 0, failed: 0, skipped: 1, ms: 0, ack: { p50: null, p95: null }, reply: { p50: null, p95: null } },
 ];
-const summary: RunSummary = { passed: 1, failed: 1, skipped: 1, ms: 260, ack: { p50: 2, p95: 4 }, reply: { p50: 11, p95: 233 }, notRun: 0, interrupted: false };
+const summary: RunSummary = { passed: 1, failed: 1, skipped: 1, ms: 260, ack: { p50: 2, p95: 4 }, reply: { p50: 11, p95: 233 }, notRun: 0, interrupted: false, late: [] };
 
 function render(make: (write: (s: string) => void) => Reporter): string {
   let text = '';

@@ -149,7 +149,7 @@ function sendAs({ backend, links }: RouteDeps, req: ApiRequest, sender: string, 
     return { data: out };
   }
   if (via === 'bot' && typeof body.receiver === 'string') {
-    const callbackId = links.answering(sender, body.receiver, body.receiverType === 'group' ? 'group' : 'user');
+    const { callbackId } = links.resolve(sender, body.receiver, body.receiverType === 'group' ? 'group' : 'user');
     if (callbackId !== undefined) req.note.callbackId = callbackId;
   }
   const message = backend.messages.send(sender, body, { via, ...(parentId ? { parentId } : {}) });

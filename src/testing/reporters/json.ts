@@ -1,6 +1,6 @@
 // NDJSON: one `case` event per case, then one `summary`. U+007F–U+009F are escaped as well as what
 // JSON requires, so a terminal showing the stream is safe.
-import type { CaseResult, FileSummary, RunSummary } from '../results.js';
+import type { CaseResult, FileSummary, LateReply, RunSummary } from '../results.js';
 import type { Reporter } from './reporter.js';
 
 export function jsonLine(value: unknown): string {
@@ -26,9 +26,13 @@ export class JsonReporter implements Reporter {
     );
   }
 
+  late(l: LateReply): void {
+    this.write(jsonLine({ event: 'late', file: l.file, suite: l.suite, case: l.case, line: l.line, message: l.message }));
+  }
+
   fileEnd(_s: FileSummary): void {}
 
   end(s: RunSummary): void {
-    this.write(jsonLine({ event: 'summary', passed: s.passed, failed: s.failed, skipped: s.skipped, ms: s.ms, ack: s.ack, reply: s.reply, ...(s.notRun ? { notRun: s.notRun } : {}), ...(s.interrupted ? { interrupted: true } : {}) }));
+    this.write(jsonLine({ event: 'summary', passed: s.passed, failed: s.failed, skipped: s.skipped, ms: s.ms, ack: s.ack, reply: s.reply, ...(s.notRun ? { notRun: s.notRun } : {}), ...(s.interrupted ? { interrupted: true } : {}), ...(s.late.length ? { late: s.late.length } : {}), ...(s.botExited ? { botExited: s.botExited } : {}) }));
   }
 }

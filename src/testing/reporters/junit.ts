@@ -27,7 +27,12 @@ export class JUnitReporter implements Reporter {
 
   end(s: RunSummary): void {
     const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-    const root = doc.ele('testsuites', { name: 'cometbot test', tests: s.passed + s.failed + s.skipped, failures: s.failed, errors: 0, skipped: s.skipped, time: seconds(s.ms) });
+    // A late reply fails the case it belongs to (it came after that case was reported passed).
+    const lateOf = new Map<string, string[]>();
+    for (const l of s.late) lateOf.set(`${l.file}:${l.line}`, [...(lateOf.get(`${l.file}:${l.line}`) ?? []), l.message]);
+    const failedLate = (c: CaseResult) => c.status === 'passed' && lateOf.has(`${c.file}:${c.line}`);
+    const lateFailures = [...this.files.values()].flatMap((f) => f.cases).filter(failedLate).length;
+    const root = doc.ele('testsuites', { name: 'cometbot test', tests: s.passed + s.failed + s.skipped, failures: s.failed + lateFailures, errors: 0, skipped: s.skipped, time: seconds(s.ms) });
     const at = this.timestamp().toISOString().replace(/\.\d{3}Z$/, '');
     let id = 0;
     for (const [file, { summary, cases }] of this.files) {
@@ -35,7 +40,7 @@ export class JUnitReporter implements Reporter {
       const suite = root.ele('testsuite', {
         name: suiteName,
         tests: cases.length,
-        failures: cases.filter((c) => c.status === 'failed').length,
+        failures: cases.filter((c) => c.status === 'failed' || failedLate(c)).length,
         errors: 0,
         skipped: cases.filter((c) => c.status === 'skipped').length,
         time: seconds(summary?.ms ?? cases.reduce((n, c) => n + c.ms, 0)),
@@ -48,6 +53,10 @@ export class JUnitReporter implements Reporter {
       for (const c of cases) {
         const testcase = suite.ele('testcase', { name: c.name, classname: suiteName, time: seconds(c.ms), file, line: c.line });
         if (c.status === 'skipped') testcase.ele('skipped', { message: c.skipReason ?? 'skipped' });
+        else if (failedLate(c)) {
+          const messages = lateOf.get(`${c.file}:${c.line}`)!;
+          testcase.ele('failure', { message: 'a reply came after the case ended', type: 'late' }).txt(['replies that came after this case was reported:', ...messages.map((m) => `  ${m}`)].join('\n'));
+        }
         else if (c.status === 'failed' && c.failure) {
           const f = c.failure;
           const detail = [`${f.file}:${f.line}:${f.column} (${f.kind === 'case' ? 'end of case' : `${f.kind} step`})`, f.message, ...f.diff];

@@ -39,8 +39,14 @@ export class PrettyReporter implements Reporter {
       this.write(`${this.c.bold(this.c.red('Failures'))}\n\n`);
       this.failures.forEach((r, i) => this.failure(r, i + 1));
     }
+    if (s.late.length > 0) {
+      this.write(`${this.c.bold(this.c.red('Late replies'))} ${this.c.dim('(after their case was reported: the run fails)')}\n`);
+      for (const l of s.late) this.write(`  ${this.c.cyan(`${safeLine(l.file)}:${l.line}`)} ${safeLine(l.case)}: ${safeLine(l.message)}\n`);
+      this.write('\n');
+    }
+    if (s.botExited) this.write(`${this.c.red(safeLine(s.botExited))}: the cases after it were not run\n`);
     const counts = [`${s.passed} passed`, `${s.failed} failed`, ...(s.skipped ? [`${s.skipped} skipped`] : [])].join(', ');
-    const color = s.failed > 0 ? this.c.red : this.c.green;
+    const color = s.failed > 0 || s.late.length > 0 ? this.c.red : this.c.green;
     const tail = s.interrupted ? ` — interrupted, ${s.notRun} not run` : s.notRun > 0 ? ` — stopped at the first failure (--fail-fast), ${s.notRun} not run` : '';
     this.write(`${color(counts)}${this.c.dim(` (${ms(s.ms)})`)}${tail}\n`);
     this.write(`${this.c.dim(latencyLine(s))}\n`);

@@ -1,9 +1,11 @@
 // A reporter turns a run's events into one format. It writes through `write`; a reporter whose format
 // needs the whole run (JUnit) writes at the end.
-import type { CaseResult, FileSummary, RunSummary } from '../results.js';
+import type { CaseResult, FileSummary, LateReply, RunSummary } from '../results.js';
 
 export interface Reporter {
   case(result: CaseResult): void;
+  /** A reply that came after its case was reported (the run fails). */
+  late?(reply: LateReply): void;
   fileEnd(summary: FileSummary): void;
   end(summary: RunSummary): void;
 }

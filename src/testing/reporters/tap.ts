@@ -38,6 +38,13 @@ export class TapReporter implements Reporter {
   fileEnd(_s: FileSummary): void {}
 
   end(s: RunSummary): void {
+    if (s.late.length > 0) {
+      // The cases were reported ok before these came: one more test point makes the stream fail.
+      this.n += 1;
+      this.write(`not ok ${this.n} - late replies: ${s.late.length} bot message(s) came after their case was reported\n`);
+      const yaml = stringify({ message: 'replies that came after their case ended', severity: 'fail', late: s.late.map((l) => `${l.file}:${l.line} ${l.case}: ${l.message}`) }, { lineWidth: 0 }).trimEnd();
+      this.write(`  ---\n${yaml.split('\n').map((l) => `  ${l}`).join('\n')}\n  ...\n`);
+    }
     if (s.interrupted) this.write('Bail out! interrupted\n');
     this.write(`1..${this.n}\n`);
   }
