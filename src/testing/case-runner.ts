@@ -5,7 +5,8 @@ import type { Delivery, DeliveryAttempt } from '../emulator/backend/index.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { BotStep, ConvoCase, ConvoFile, FaultStep, NoneStep, Step, UserStep } from '../core/convo/model.js';
 import { stepLabel } from '../core/convo/model.js';
-import { diffLines, matchBotMessage, mismatchSummary, type BotMessage } from '../core/convo/match.js';
+import { diffLines, matchBotMessage, mismatchSummary, regexChecks, type BotMessage } from '../core/convo/match.js';
+import { RegexTimeout, type RegexGuard } from './regex-guard.js';
 import { describeUserMessage, userMessageBody } from '../core/convo/user-message.js';
 import { formatDuration } from '../core/duration.js';
 import type { CaseResult, Failure, RefusedCall, StepResult, TranscriptLine } from './results.js';
@@ -17,6 +18,8 @@ export interface Arena {
   /** Basic Auth the emulator signs callbacks with; null = none. */
   credentials: Credentials | null;
   signal: AbortSignal;
+  /** Regular expressions from the files run here, under a time budget. */
+  regex: RegexGuard;
   /** While a case runs, the run hands it the bot's messages that are its own, and fatal events. */
   enter(sink: CaseSink): void;
   leave(): void;
@@ -241,7 +244,14 @@ class CaseRun implements CaseSink {
     }
     const got = await this.nextMessage(step.within);
     if (!got) throw new StepFailure(`no bot message within ${formatDuration(step.within)}`, [`- ${wanted}`, `+ nothing within ${formatDuration(step.within)}`]);
-    const mismatches = matchBotMessage(step.expect, got.message);
+    let test;
+    try {
+      test = await this.race(this.arena.regex.evaluate(regexChecks(step.expect, got.message)));
+    } catch (e) {
+      if (e instanceof RegexTimeout) throw new StepFailure(e.message, [`- ${wanted}`, `+ (message: ${describeBotMessage(got.message)})`]);
+      throw e;
+    }
+    const mismatches = matchBotMessage(step.expect, got.message, test);
     if (mismatches.length > 0) {
       throw new StepFailure(`the bot's message does not match: ${mismatchSummary(mismatches)}`, [...diffLines(mismatches), `  (message: ${describeBotMessage(got.message)})`]);
     }

@@ -7,6 +7,7 @@ import type { ConvoFile } from '../core/convo/model.js';
 import { percentiles } from '../core/stats.js';
 import { describeBotMessage, isInterrupted, runCase, type Arena, type CaseSink } from './case-runner.js';
 import type { BotMessage } from '../core/convo/match.js';
+import { RegexGuard } from './regex-guard.js';
 import type { Routing } from '../bot-process/routing.js';
 import type { BotProcess } from '../bot-process/bot-process.js';
 import type { CaseResult, FileSummary, LateReply, RunSummary } from './results.js';
@@ -63,6 +64,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   private readonly late: LateReply[] = [];
   /** Set when the started bot exited: the case in progress fails, the rest are not run. */
   private botExit?: string;
+  private readonly regex = new RegexGuard();
 
   constructor(private readonly opts: TestRunOptions) {
     super();
@@ -123,6 +125,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       botUrl: this.opts.botUrl,
       credentials: this.opts.credentials,
       signal: this.abort.signal,
+      regex: this.regex,
       enter: (sink) => {
         this.current = { sink, result: entering! };
         if (this.botExit) sink.fatal(this.botExit);
@@ -215,6 +218,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       await this.botProcess?.stop();
       await this.routing?.close();
       await this.emulator?.close();
+      await this.regex.close();
     })();
     return this.closing;
   }

@@ -84,3 +84,12 @@ describe('a failure says why the moment it is known', () => {
     expect(cases[0]!.steps[1]!.ms).toBeLessThan(4_000);
   });
 });
+
+describe('regular expressions from files', () => {
+  it('a catastrophic pattern fails its step with a reason after the budget, and the run goes on', async () => {
+    const yaml = `bot: echo-bot\ntests:\n  - name: backtracks\n    steps:\n      - user: "${'a'.repeat(31)}!"\n      - bot: { matches: "^(a+)+$" }\n  - name: next\n    steps:\n      - user: hi\n      - bot: { matches: "^echo: (hi|hello)$" }\n`;
+    const { cases } = await run(yaml, { replies: (cb) => [{ receiver: cb.data.sender, receiverType: 'user', text: cb.data.data.text === 'hi' ? 'echo: hi' : cb.data.data.text! }] });
+    expect(cases.map((c) => c.status)).toEqual(['failed', 'passed']);
+    expect(cases[0]!.failure!.message).toBe('the regular expression /^(a+)+$/ took longer than 1000 ms on a 32-character text (it backtracks catastrophically: simplify it, e.g. no nested quantifiers like (a+)+)');
+  });
+});

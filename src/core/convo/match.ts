@@ -21,7 +21,22 @@ export interface Mismatch {
   actual: string;
 }
 
-export function matchBotMessage(expect: BotExpect, message: BotMessage): Mismatch[] {
+/** How a regular expression is tested: in-process by default; the test runner passes results it got under a time budget. */
+export type RegexTest = (regex: RegExp, text: string) => boolean;
+
+/** Every (regex, text) pair a match would test: the runner evaluates them under a time budget first. */
+export function regexChecks(expect: BotExpect, message: BotMessage): { regex: RegExp; text: string }[] {
+  const out: { regex: RegExp; text: string }[] = [];
+  const text = typeof message.data.text === 'string' ? message.data.text : undefined;
+  if (expect.matches && text !== undefined) out.push({ regex: expect.matches, text });
+  for (const j of expect.json ?? []) {
+    const found = getPath(message, j.path);
+    if (j.regex && found.present && (typeof found.value === 'string' || typeof found.value === 'number')) out.push({ regex: j.regex, text: String(found.value) });
+  }
+  return out;
+}
+
+export function matchBotMessage(expect: BotExpect, message: BotMessage, testRegex: RegexTest = inProcess): Mismatch[] {
   const mismatches: Mismatch[] = [];
   const text = typeof message.data.text === 'string' ? message.data.text : undefined;
   const shownText = text === undefined ? `(no text: ${message.category}/${message.type})` : JSON.stringify(text);
@@ -38,13 +53,13 @@ export function matchBotMessage(expect: BotExpect, message: BotMessage): Mismatc
     mismatches.push({ key: 'thread', expected: expect.thread ? 'a thread reply' : 'not a thread reply', actual: message.parentId ? `a thread reply to #${message.parentId}` : 'not a thread reply' });
   }
   for (const j of expect.json ?? []) {
-    const mismatch = matchJson(j, message);
+    const mismatch = matchJson(j, message, testRegex);
     if (mismatch) mismatches.push(mismatch);
   }
   return mismatches;
 }
 
-function matchJson(j: JsonExpectation, message: BotMessage): Mismatch | undefined {
+function matchJson(j: JsonExpectation, message: BotMessage, testRegex: RegexTest): Mismatch | undefined {
   const found = getPath(message, j.path);
   const actual = found.present ? JSON.stringify(found.value) : '(absent)';
   if (j.regex) {
@@ -64,7 +79,7 @@ export function getPath(value: unknown, path: string): { present: boolean; value
   return { present: true, value: current };
 }
 
-function testRegex(regex: RegExp, text: string): boolean {
+function inProcess(regex: RegExp, text: string): boolean {
   regex.lastIndex = 0; // a /g or /y pattern keeps state between calls
   return regex.test(text);
 }

@@ -1,0 +1,100 @@
+// Regular expressions from conversation files run in a worker thread with a time budget: a pattern
+// that backtracks catastrophically (`^(a+)+$` on a long reply) fails its step with a reason instead of
+// spinning the run at 100 % CPU where Ctrl-C cannot reach it. The worker is one per run, reused,
+// replaced after a timeout (terminate() stops even a busy loop), and ended with the run.
+import { Worker } from 'node:worker_threads';
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ id, source, flags, text }) => {
+  try {
+    const re = new RegExp(source, flags.replace(/[gy]/g, ''));
+    parentPort.postMessage({ id, ok: re.test(text) });
+  } catch (e) {
+    parentPort.postMessage({ id, error: String(e && e.message || e) });
+  }
+});
+`;
+
+export class RegexTimeout extends Error {
+  constructor(
+    readonly regex: RegExp,
+    readonly textLength: number,
+    readonly budgetMs: number,
+  ) {
+    super(`the regular expression ${String(regex)} took longer than ${budgetMs} ms on a ${textLength}-character text (it backtracks catastrophically: simplify it, e.g. no nested quantifiers like (a+)+)`);
+  }
+}
+
+export class RegexGuard {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (e: Error) => void }>();
+  private closed = false;
+
+  constructor(private readonly budgetMs = 1_000) {}
+
+  /** Tests each pair under the budget; resolves with a lookup the pure matcher can use. */
+  async evaluate(checks: { regex: RegExp; text: string }[]): Promise<(regex: RegExp, text: string) => boolean> {
+    const results = new Map<RegExp, Map<string, boolean>>();
+    for (const { regex, text } of checks) {
+      const ok = await this.test(regex, text);
+      const byText = results.get(regex) ?? new Map<string, boolean>();
+      byText.set(text, ok);
+      results.set(regex, byText);
+    }
+    return (regex, text) => results.get(regex)?.get(text) ?? false;
+  }
+
+  test(regex: RegExp, text: string): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Error('the regular expression guard is closed'));
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        // The worker is stuck in that match: end it; the next test gets a fresh one.
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+        reject(new RegexTimeout(regex, text.length, this.budgetMs));
+      }, this.budgetMs);
+      this.waiting.set(id, {
+        resolve: (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      worker.postMessage({ id, source: regex.source, flags: regex.flags, text });
+    });
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    worker.on('message', (m: { id: number; ok?: boolean; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w.reject(new Error(m.error));
+      else w.resolve(Boolean(m.ok));
+    });
+    worker.on('error', (e) => {
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    });
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const w of this.waiting.values()) w.reject(new Error('the run ended'));
+    this.waiting.clear();
+    await worker?.terminate();
+  }
+}
