@@ -1,6 +1,6 @@
 // `cometbot captures`: list, show, schema, replay, export (and inspect) what CometChat sent.
 import type { Command } from 'commander';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
@@ -59,10 +59,11 @@ All subcommands read every capture file (newest first) unless --file is given.`,
     .addHelpText('after', '\nExamples:\n  $ cometbot captures stats\n  $ cometbot captures stats --json | jq .redeliveries')
     .action(act<CommonFlags>((f, g) => runStats(f, deps, g)));
   file(captures.command('to-test').argument('[ids...]', 'capture ids, "last" or "all" (default all)').description('a .convo.yaml whose user steps are the captured callbacks, each followed by bot: any'))
-    .requiredOption('--out <file>', 'the conversation file to write')
+    .requiredOption('--out <file>', 'the conversation file to write (*.convo.yaml)')
+    .option('--force', 'replace the file if it exists')
     .option('--run <tag>', 'only the captures of this listen run (the id prefix)')
     .addHelpText('after', '\nExamples:\n  $ cometbot captures to-test --out tests/captured.convo.yaml\n  $ cometbot captures to-test k3x9qa-12 k3x9qa-13 --out one.convo.yaml')
-    .action(act<CommonFlags & { out: string; run?: string }>((f, g, ...ids) => runToTest(ids.flat(), f, deps, g)));
+    .action(act<CommonFlags & { out: string; run?: string; force?: boolean }>((f, g, ...ids) => runToTest(ids.flat(), f, deps, g)));
   file(captures.command('replay').argument('<id>', 'capture id, or "last"').description('POST a captured body to your bot with a valid Basic Auth header'))
     .requiredOption('--to <url>', 'where to send it')
     .option('--auth <user:pass>', 'Basic Auth credentials (default: the profile callback credentials)')
@@ -290,7 +291,10 @@ async function checkDrift(file: string, now: Record<string, unknown>, out: Outpu
 }
 
 /** captures to-test: each captured callback as a user step, followed by bot: any. */
-export async function runToTest(ids: string[], flags: CommonFlags & { out: string; run?: string }, deps: Deps, g: GlobalOptions): Promise<void> {
+export async function runToTest(ids: string[], flags: CommonFlags & { out: string; run?: string; force?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
+  // `cometbot test` finds only *.convo.yaml/.yml/.json files, and an existing file is never replaced unasked.
+  if (!/\.convo\.(ya?ml|json)$/.test(flags.out)) throw new UsageError(`--out ${flags.out} is not a conversation file name`, `name it *.convo.yaml (e.g. --out ${flags.out.replace(/(\.[^./]*)?$/, '.convo.yaml')}) so cometbot test finds it`);
+  if (!flags.force && existsSync(flags.out)) throw new UsageError(`${flags.out} already exists`, 'pass --force to replace it, or another --out');
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
   // `last` is the newest accepted record with a body, as for replay and export.

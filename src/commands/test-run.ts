@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
-import type { Reporter, ReporterName } from '../testing/reporters/reporter.js';
+import type { ReporterName, ReporterTarget } from '../testing/reporters/index.js';
 import type { RunSummary } from '../testing/results.js';
 import type { TestFlags } from './test.js';
 import { CliError, ConfigError, EXIT, ReportedFailure, UsageError } from '../errors.js';
@@ -15,11 +15,6 @@ import { generateCredentials } from '../core/credentials.js';
 import { createOutput, openConfig, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
-
-interface ReporterTarget {
-  name: ReporterName;
-  file?: string;
-}
 
 export function parseReporters(values: string[]): ReporterTarget[] {
   const targets = (values.length ? values : ['pretty']).map((value) => {
@@ -91,7 +86,14 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
         }
       : {}),
   });
-  const sinks = await openReporters(reporters, deps, out, Boolean(flags.verbose));
+  const { openReporters, ReportFileError } = await import('../testing/reporters/index.js');
+  let sinks: Awaited<ReturnType<typeof openReporters>>;
+  try {
+    sinks = await openReporters(reporters, { stdout: (s) => void deps.stdout.write(s), colors: out.c, verbose: Boolean(flags.verbose), inputs: files.map((f) => f.path) });
+  } catch (e) {
+    if (e instanceof ReportFileError) throw e.usage ? new UsageError(e.message, e.hint) : new CliError(e.message, e.hint);
+    throw e;
+  }
   run.on('case', (r) => sinks.reporters.forEach((rep) => rep.case(r)));
   run.on('file-end', (s) => sinks.reporters.forEach((rep) => rep.fileEnd(s)));
   run.on('late', (l) => sinks.reporters.forEach((rep) => rep.late?.(l)));
@@ -119,7 +121,12 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     if (!startsBot) await assertReachable(botUrl);
     running = true;
     const summary = await run.run();
-    await sinks.flush();
+    try {
+      sinks.flush();
+    } catch (e) {
+      if (e instanceof ReportFileError) throw new CliError(e.message, e.hint);
+      throw e;
+    }
     if (interrupted) throw new ReportedFailure(EXIT.cancelled);
     if (summary.failed > 0 || summary.late.length > 0 || summary.botExited) throw new ReportedFailure(EXIT.failure);
     return summary;
@@ -175,48 +182,6 @@ function emulatedApp(files: ConvoFile[], deps: Deps, flags: TestFlags): { appId:
   if (region !== undefined && !['us', 'eu', 'in'].includes(region.toLowerCase())) throw new UsageError(`invalid region "${region}": expected us, eu or in`);
   const apiKey = app?.apiKey ?? flags.apiKey ?? env.apiKey;
   return { appId: appId ?? 'emulator', region: region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined, named: appId !== undefined };
-}
-
-async function openReporters(targets: ReporterTarget[], deps: Deps, out: Output, verbose: boolean): Promise<{ reporters: Reporter[]; flush: () => Promise<void> }> {
-  const reporters: Reporter[] = [];
-  const files: { file: string; chunks: string[] }[] = [];
-  for (const t of targets) {
-    const chunks: string[] = [];
-    const write = t.file ? (s: string) => void chunks.push(s) : (s: string) => void deps.stdout.write(s);
-    if (t.file) files.push({ file: t.file, chunks });
-    reporters.push(await createReporter(t.name, write, t.file ? undefined : out, verbose));
-  }
-  return {
-    reporters,
-    flush: async () => {
-      const { writeFileSync, mkdirSync } = await import('node:fs');
-      const { dirname } = await import('node:path');
-      for (const f of files) {
-        try {
-          mkdirSync(dirname(f.file), { recursive: true });
-          writeFileSync(f.file, f.chunks.join(''));
-        } catch (e) {
-          throw new CliError(`cannot write the report ${f.file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'pass a path in a folder you can write to');
-        }
-      }
-    },
-  };
-}
-
-async function createReporter(name: ReporterName, write: (s: string) => void, out: Output | undefined, verbose: boolean): Promise<Reporter> {
-  switch (name) {
-    case 'junit':
-      return new (await import('../testing/reporters/junit.js')).JUnitReporter(write);
-    case 'tap':
-      return new (await import('../testing/reporters/tap.js')).TapReporter(write);
-    case 'json':
-      return new (await import('../testing/reporters/json.js')).JsonReporter(write);
-    default: {
-      const { PrettyReporter } = await import('../testing/reporters/pretty.js');
-      const { plainColors } = await import('../adapters/colors.js');
-      return new PrettyReporter(write, out ? out.c : plainColors(), verbose);
-    }
-  }
 }
 
 /** The bot must accept connections before the first case: say so at once rather than fail every case. */

@@ -119,10 +119,19 @@ describe('captures to-test', () => {
     expect(await main(['captures', 'to-test', first, '--out', file], makeDeps({ home: h }))).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('user: hi 1');
     expect(readFileSync(file, 'utf8')).not.toContain('hi 2');
-    expect(await main(['captures', 'to-test', 'last', '--out', file], makeDeps({ home: h }))).toBe(0);
+    // An existing file is not replaced unasked; --force replaces it.
+    const refused = makeDeps({ home: h });
+    expect(await main(['captures', 'to-test', 'last', '--out', file], refused)).toBe(2);
+    expect(refused.stderr.text()).toContain(`error: ${file} already exists`);
+    expect(readFileSync(file, 'utf8')).toContain('user: hi 1');
+    expect(await main(['captures', 'to-test', 'last', '--out', file, '--force'], makeDeps({ home: h }))).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('user: hi 3');
     expect(readFileSync(file, 'utf8')).not.toContain('hi 1');
     const none = makeDeps({ home: h });
-    expect(await main(['captures', 'to-test', '--run', 'nope', '--out', file], none)).toBe(1);
+    expect(await main(['captures', 'to-test', '--run', 'nope', '--out', join(h, 'none.convo.yaml')], none)).toBe(1);
+    // A name cometbot test would not find is refused before anything is read.
+    const txt = makeDeps({ home: h });
+    expect(await main(['captures', 'to-test', '--out', join(h, 'precious.txt')], txt)).toBe(2);
+    expect(txt.stderr.text()).toContain('is not a conversation file name');
   });
 });

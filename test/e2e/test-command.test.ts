@@ -157,3 +157,16 @@ describe('cometbot test (spawned)', () => {
     await expect(fetch(`http://127.0.0.1:${apiPort}/_emulator/health`)).rejects.toThrow();
   });
 });
+
+describe('cometbot test report paths (spawned)', () => {
+  it('a report path that cannot be written is exit 1 before anything runs; a conversation file is never a report target', async () => {
+    const dir = join(tempHome(), 'suite');
+    const convo = writeConvo(dir, 'a.convo.yaml', 'bot: b\ntests:\n  - name: x\n    steps:\n      - user: hi\n      - bot: any\n');
+    const before = readFileSync(convo, 'utf8');
+    const proc = await runCli(['test', convo, '--bot-url', 'http://127.0.0.1:9/', '--reporter', 'junit=/proc/nope/report.xml'], { env: { HOME: tempHome() } });
+    expect([proc.code, proc.stderr.split('\n')[0]]).toEqual([1, 'error: cannot write the report /proc/nope/report.xml (ENOENT)']);
+    const over = await runCli(['test', convo, '--bot-url', 'http://127.0.0.1:9/', '--reporter', `junit=${convo}`], { env: { HOME: tempHome() } });
+    expect([over.code, over.stderr.split('\n')[0]]).toEqual([2, `error: --reporter would write over the conversation file ${convo}`]);
+    expect(readFileSync(convo, 'utf8')).toBe(before);
+  });
+});

@@ -10,8 +10,6 @@ export interface Reporter {
   end(summary: RunSummary): void;
 }
 
-export type ReporterName = 'pretty' | 'junit' | 'tap' | 'json';
-export const REPORTERS: readonly ReporterName[] = ['pretty', 'junit', 'tap', 'json'];
 
 /** Formats a millisecond figure for people: "38 ms", "1.2 s". */
 export function ms(value: number): string {
