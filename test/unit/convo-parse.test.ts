@@ -157,3 +157,26 @@ describe('durations and regular expressions', () => {
     expect(toRegExp('a/b').test('a/b')).toBe(true);
   });
 });
+
+describe('aliases and sizes', () => {
+  it('resolves a YAML alias to the anchored value everywhere (metadata maps, texts)', () => {
+    const r = parseConvo(`bot: b\ntests:\n  - name: x\n    steps:\n      - user: { text: &greet hello, metadata: &meta { plan: pro, tier: 2 } }\n      - bot: any\n      - user: { text: *greet, metadata: *meta }\n      - bot: any\n`, 'a.convo.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const users = r.file.tests[0]!.steps.filter((s) => s.kind === 'user');
+    expect(users.map((s) => [s.text, s.metadata])).toEqual([['hello', { plan: 'pro', tier: 2 }], ['hello', { plan: 'pro', tier: 2 }]]);
+  });
+
+  it('refuses a user step over 64 KiB at parse time, naming the line', () => {
+    const r = parseConvo(`bot: b\ntests:\n  - name: x\n    steps:\n      - user: ${'x'.repeat(70 * 1024)}\n      - bot: any\n`, 'a.convo.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues).toEqual([{ file: 'a.convo.yaml', line: 5, column: 15, message: 'the text is 70 KiB: a user step sends at most 64 KiB' }]);
+  });
+
+  it('refuses an alias bomb', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 6; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const r = parseConvo(`bot: b\ntests:\n  - name: x\n    steps:\n      - user: { text: hi, metadata: { ${levels.join(', ').replace(/: &/g, ': &')} } }\n      - bot: any\n`, 'a.convo.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]!.message).toBe("aliases copy more than 20000 values: use fewer");
+  });
+});

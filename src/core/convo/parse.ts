@@ -1,7 +1,7 @@
 // Reads a conversation file (YAML, or the same structure in JSON) into the model, checking every key
 // and value against what schema/convo.schema.json describes. Every problem is one line that names
 // file:line:column; all of a file's problems are reported at once, before anything runs.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { isValidUid } from '../validate.js';
 import {
@@ -145,16 +145,57 @@ export function toRegExp(source: string): RegExp {
   return literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(source);
 }
 
+/**
+ * Every alias (`*name`) becomes a copy of the node it names, so each reader sees the anchored value
+ * (a metadata map, a text) wherever it is used. False, with the issue noted, on an unknown anchor or
+ * more aliases than a file needs.
+ */
+function resolveAliases(doc: Document, r: Reader): boolean {
+  let count = 0;
+  let copied = 0;
+  let ok = true;
+  visit(doc, {
+    Alias(_key, alias) {
+      if (++count > MAX_ALIASES) {
+        ok = false;
+        r.fail(alias as Node, `more than ${MAX_ALIASES} aliases: use fewer`);
+        return visit.BREAK;
+      }
+      const target = alias.resolve(doc);
+      if (!isNode(target)) {
+        ok = false;
+        r.fail(alias as Node, `the alias *${alias.source} names no anchor`);
+        return visit.BREAK;
+      }
+      visit(target, () => (++copied > MAX_ALIASED_NODES ? visit.BREAK : undefined));
+      if (copied > MAX_ALIASED_NODES) {
+        ok = false;
+        r.fail(alias as Node, `aliases copy more than ${MAX_ALIASED_NODES} values: use fewer`);
+        return visit.BREAK;
+      }
+      return target.clone() as Node;
+    },
+  });
+  return ok;
+}
+
 /** Run-wide defaults (--within, --ack-within) in place of the built-in ones. */
 export interface ParseDefaults {
   within?: number;
   ackWithin?: number;
 }
 
+/** The most a user step may send, in UTF-8 bytes: a test file is not a place for megabytes of text. */
+export const MAX_USER_TEXT_BYTES = 64 * 1024;
+/** Aliases a file may use, and the nodes they may copy in all: enough for shared fragments, too few for an alias bomb. */
+const MAX_ALIASES = 1_000;
+const MAX_ALIASED_NODES = 20_000;
+
 export function parseConvo(text: string, path: string, defaults: ParseDefaults = {}): ParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const r = new Reader(path, lines);
+  if (doc.errors.length === 0 && !resolveAliases(doc, r)) return { ok: false, issues: r.issues };
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const at = lines.linePos(e.pos[0]);
@@ -346,6 +387,7 @@ function readUser(ctx: StepContext, value: Node | null, pos: Pos): UserStep | un
   const { r } = ctx;
   if (isScalar(value)) {
     const text = r.string(value, 'user');
+    if (text !== undefined && Buffer.byteLength(text) > MAX_USER_TEXT_BYTES) return r.fail(value, `the text is ${Math.ceil(Buffer.byteLength(text) / 1024)} KiB: a user step sends at most ${MAX_USER_TEXT_BYTES / 1024} KiB`);
     return text === undefined ? undefined : { kind: 'user', pos, as: ctx.as, text, mention: [] };
   }
   const m = r.map(value, USER_KEYS, 'a user step');
@@ -358,6 +400,10 @@ function readUser(ctx: StepContext, value: Node | null, pos: Pos): UserStep | un
     if (as) step.as = as;
   }
   if (m.has('text')) step.text = r.string(node('text'), 'text');
+  if (step.text !== undefined && Buffer.byteLength(step.text) > MAX_USER_TEXT_BYTES) {
+    r.fail(node('text'), `the text is ${Math.ceil(Buffer.byteLength(step.text) / 1024)} KiB: a user step sends at most ${MAX_USER_TEXT_BYTES / 1024} KiB`);
+    step.text = undefined;
+  }
   if (m.has('group')) {
     const guid = r.uid(node('group'), 'group');
     const group = guid ? ctx.groups.get(guid) : undefined;
