@@ -60,14 +60,10 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
       this.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
       void this.exited.then((e) => this.emit('exit', e));
       for (const stream of ['stdout', 'stderr'] as const) {
-        let partial = '';
+        const lines = new LineSplitter((line) => this.keep(stream, line));
         child[stream]!.setEncoding('utf8');
-        child[stream]!.on('data', (chunk: string) => {
-          const parts = (partial + chunk).split(/\r?\n/);
-          partial = parts.pop()!;
-          for (const line of parts) this.keep(stream, line);
-        });
-        child[stream]!.on('end', () => partial && this.keep(stream, partial));
+        child[stream]!.on('data', (chunk: string) => lines.push(chunk));
+        child[stream]!.on('end', () => lines.end());
       }
       child.once('spawn', () => resolve());
       child.once('error', (e: NodeJS.ErrnoException) =>
@@ -128,6 +124,56 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
     if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
     await this.exited;
     for (let i = 0; i < 40 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The most of one output line kept: a bot printing megabytes without a newline costs linear time and bounded memory. */
+export const MAX_LINE_CHARS = 4_096;
+
+/**
+ * Splits a stream into lines in linear time: only the new chunk is searched for line ends, and a line
+ * longer than MAX_LINE_CHARS keeps its start and says how much was cut.
+ */
+export class LineSplitter {
+  private parts: string[] = [];
+  private kept = 0;
+  private dropped = 0;
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: string): void {
+    let from = 0;
+    for (let at = chunk.indexOf('\n'); at >= 0; at = chunk.indexOf('\n', from)) {
+      this.add(chunk.slice(from, at > 0 && chunk[at - 1] === '\r' ? at - 1 : at));
+      this.flush();
+      from = at + 1;
+    }
+    if (from < chunk.length) this.add(chunk.slice(from));
+  }
+
+  end(): void {
+    if (this.kept > 0 || this.dropped > 0) this.flush();
+  }
+
+  private add(piece: string): void {
+    const room = MAX_LINE_CHARS - this.kept;
+    if (piece.length <= room) {
+      this.parts.push(piece);
+      this.kept += piece.length;
+    } else {
+      if (room > 0) this.parts.push(piece.slice(0, room));
+      this.kept += Math.max(0, room);
+      this.dropped += piece.length - Math.max(0, room);
+    }
+  }
+
+  private flush(): void {
+    let line = this.parts.join('');
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    this.emit(this.dropped > 0 ? `${line}… (${this.dropped} more characters)` : line);
+    this.parts = [];
+    this.kept = 0;
+    this.dropped = 0;
   }
 }
 
