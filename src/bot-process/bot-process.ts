@@ -25,6 +25,7 @@ export class BotProcessError extends Error {
   constructor(
     message: string,
     readonly output: string[],
+    readonly hint?: string,
   ) {
     super(message);
   }
@@ -33,6 +34,7 @@ export class BotProcessError extends Error {
 export class BotProcess extends EventEmitter<BotProcessEvents> {
   private child?: ChildProcess;
   private readonly lines: string[] = [];
+  private seen = 0;
   private exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private stopping?: Promise<void>;
 
@@ -48,9 +50,34 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
   }
 
-  /** The last lines the bot printed (stdout and stderr interleaved as they came). */
-  tail(n = 20): string[] {
-    return this.lines.slice(-n);
+  /** The last lines the bot printed (stdout and stderr interleaved as they came), only those after `since` (a mark()). */
+  tail(n = 20, since = 0): string[] {
+    const after = Math.max(0, this.lines.length - (this.seen - since));
+    return this.lines.slice(Math.max(after, this.lines.length - n));
+  }
+
+  /** Resolves once the bot has printed nothing for `quietMs` (at most `maxMs`): its last words about a failure arrive a moment after it. */
+  settle(quietMs = 50, maxMs = 300): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(quiet);
+        clearTimeout(cap);
+        this.off('output', again);
+        resolve();
+      };
+      let quiet = setTimeout(done, quietMs);
+      const cap = setTimeout(done, maxMs);
+      const again = () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, quietMs);
+      };
+      this.on('output', again);
+    });
+  }
+
+  /** How many lines the bot has printed so far: tail(n, mark) shows only what came after. */
+  mark(): number {
+    return this.seen;
   }
 
   start(): Promise<void> {
@@ -73,21 +100,42 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
   }
 
   private keep(stream: 'stdout' | 'stderr', line: string): void {
+    this.seen += 1;
     this.lines.push(line);
     if (this.lines.length > (this.opts.keepLines ?? 500)) this.lines.shift();
     this.emit('output', { stream, line });
   }
 
-  /** Resolves once `port` accepts connections; rejects if the bot exits first or time runs out. */
-  async waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+  /**
+   * Resolves with the loopback address (127.0.0.1 or ::1) on which `port` accepts connections; rejects
+   * if the bot exits first, says it listens on another port (a port of its own, not $PORT), or time runs out.
+   */
+  async waitForPort(port: number, timeoutMs: number): Promise<'127.0.0.1' | '::1'> {
     const deadline = Date.now() + timeoutMs;
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     void this.exited?.then((e) => (exitInfo = e));
-    // A port has no "now listening" event outside the process: try to connect, briefly, until it answers.
-    for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
-      if (exitInfo) throw new BotProcessError(`the bot exited (${exitInfo.signal ?? `code ${exitInfo.code}`}) before it listened on port ${port}`, this.tail());
-      if (await canConnect(host, port)) return;
-      if (Date.now() >= deadline) throw new BotProcessError(`the bot did not listen on port ${port} within ${Math.round(timeoutMs / 1000)} s (is it using $PORT?)`, this.tail());
+    // A bot on a fixed port usually says so ("listening on port 3000"): heard, it is checked at once.
+    let announced: number | undefined;
+    const listen = ({ line }: { line: string }) => {
+      const m = /\b(?:listen\w*|running|started|serving|server)\b.*?(?:port\s*|:)(\d{2,5})\b/i.exec(line);
+      if (m && Number(m[1]) !== port) announced = Number(m[1]);
+    };
+    this.on('output', listen);
+    try {
+      // A port has no "now listening" event outside the process: try to connect, briefly, until it answers.
+      for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
+        // The exit first: another process answering on the port (the bot died of EADDRINUSE) is not the bot.
+        const exited = () => exitInfo ?? (this.running ? undefined : { code: this.child?.exitCode ?? null, signal: this.child?.signalCode ?? null });
+        const gone = exited();
+        if (gone) throw new BotProcessError(`the bot exited (${gone.signal ?? `code ${gone.code}`}) before it listened on port ${port}`, this.tail());
+        const host = (await canConnect('127.0.0.1', port)) ? '127.0.0.1' : (await canConnect('::1', port)) ? '::1' : undefined;
+        const goneNow = exited();
+        if (goneNow) throw new BotProcessError(`the bot exited (${goneNow.signal ?? `code ${goneNow.code}`}) before it listened on port ${port}${host ? ` (another process answers on ${port})` : ''}`, this.tail());
+        if (host) return host;
+        if (announced !== undefined && ((await canConnect('127.0.0.1', announced)) || (await canConnect('::1', announced)))) {
+          throw new BotProcessError(`the bot listens on port ${announced}, not on $PORT (${port})`, this.tail(), `make it read PORT from the environment, or tell cometbot its port: --bot-url http://127.0.0.1:${announced}/`);
+        }
+        if (Date.now() >= deadline) throw new BotProcessError(`the bot did not listen on port ${port} within ${Math.round(timeoutMs / 1000)} s (is it using $PORT?)`, this.tail());
       await new Promise<void>((r) => {
         const timer = setTimeout(r, delay);
         void this.exited?.then(() => {
@@ -95,6 +143,9 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
           r();
         });
       });
+      }
+    } finally {
+      this.off('output', listen);
     }
   }
 

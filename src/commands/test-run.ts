@@ -138,11 +138,11 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
 }
 
 function startError(e: unknown, apiPort: number, deps: Deps): CliError {
-  const err = e as NodeJS.ErrnoException & { output?: string[] };
+  const err = e as NodeJS.ErrnoException & { output?: string[]; hint?: string };
   if (Array.isArray(err.output)) {
     // The bot did not start: its last words say why.
     if (err.output.length) deps.stderr.write(`${err.output.map((l) => `bot │ ${safeLine(l)}`).join('\n')}\n`);
-    return new CliError(err.message, 'run the command by itself to see why; it must listen on $PORT (or the --bot-url port)');
+    return new CliError(err.message, err.hint ?? 'run the command by itself to see why; it must listen on $PORT (or the --bot-url port)');
   }
   if (err.code === 'EADDRINUSE') return new CliError(`--api-port ${apiPort} is already in use (is cometbot emulate running?)`, 'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints');
   return new CliError(`cannot start the test run (${err.code ?? err.message})`, 'run again with COMETBOT_DEBUG=1 for details');

@@ -86,6 +86,8 @@ class CaseRun implements CaseSink {
   /** Why the last user message reached no bot, while that is what a bot step would wait on. */
   private unrelayed?: string;
   private failedAt?: number;
+  /** The bot exited: nothing more will come. */
+  private botGone = false;
   private readonly arrived: Arrived[] = [];
   /** Index of the next bot message a bot step takes. */
   private next = 0;
@@ -165,6 +167,8 @@ class CaseRun implements CaseSink {
     const { backend } = emulator;
     for (const u of file.users) backend.ensureUser(u.uid, u.name);
     backend.registerBot({ uid: file.bot, webhookURL: botUrl, groupChatSetting: file.groupChatSetting, ...(credentials ? { username: credentials.username, password: credentials.password } : {}) });
+    // The seed group holds the bot (as a new app's sample group would once the bot is added), unless the file redefines it.
+    if (!file.groups.some((g) => g.guid === 'team') && backend.groups.find('team')) backend.addMembers('team', [file.bot]);
     for (const g of file.groups) {
       if (backend.groups.find(g.guid)) backend.groups.remove(g.guid);
       backend.createGroup(g.guid, { name: g.name, members: [...g.members, ...(g.bot ? [file.bot] : [])] });
@@ -232,6 +236,7 @@ class CaseRun implements CaseSink {
     this.say(`  ${label} #${delivery.id} (data.id ${delivery.messageId}) → ${answered ? `${attempt.status} in ${attempt.ms} ms` : attempt.error}`);
     const expected = `- ack: 2xx within ${formatDuration(budget)}`;
     if (!answered) throw new StepFailure(`the bot did not answer the callback: ${attempt.error}`, [expected, `+ ack: ${attempt.error}`]);
+    if (attempt.status === 404) throw new StepFailure(`the bot answered the callback 404: is its webhook on another path? (${this.arena.botUrl} is called; --bot-path /webhook, or the path in --bot-url)`, [expected, `+ ack: 404 in ${attempt.ms} ms`]);
     if (attempt.status! < 200 || attempt.status! >= 300) throw new StepFailure(`the bot answered the callback ${attempt.status} (CometChat expects 2xx)`, [expected, `+ ack: ${attempt.status} in ${attempt.ms} ms`]);
     if (attempt.ms > budget) throw new StepFailure(`the bot answered the callback after ${attempt.ms} ms (ackWithin ${formatDuration(budget)}): ack first, then reply`, [expected, `+ ack: ${attempt.status} in ${attempt.ms} ms`]);
   }
@@ -279,16 +284,17 @@ class CaseRun implements CaseSink {
   /** The next bot message not yet taken by a step, waiting up to `ms` for one. */
   private async nextMessage(ms: number): Promise<Arrived | undefined> {
     if (this.next >= this.arrived.length) {
+      let timer: NodeJS.Timeout | undefined;
       await this.race(
         new Promise<void>((resolve) => {
-          const timer = setTimeout(done, ms);
-          function done(): void {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.onArrival = done;
+          timer = setTimeout(resolve, ms);
+          this.onArrival = resolve;
         }),
-      ).finally(() => (this.onArrival = undefined));
+      ).finally(() => {
+        // Also when the wait ends early (a failure, an interrupt): no timer outlives it.
+        clearTimeout(timer);
+        this.onArrival = undefined;
+      });
     }
     return this.next < this.arrived.length ? this.arrived[this.next++] : undefined;
   }
@@ -298,6 +304,7 @@ class CaseRun implements CaseSink {
   }
 
   fatal(message: string): void {
+    this.botGone = true;
     this.interruptWith(new StepFailure(message));
   }
 
@@ -322,8 +329,8 @@ class CaseRun implements CaseSink {
   }
 
   private outbox(e: OutboxEntry): void {
-    // A reply the emulator refused is still the bot's answer to its callback: nothing more to wait for.
-    if (e.status >= 400 && e.callbackId !== undefined && this.repliesTo.has(e.callbackId)) this.repliesTo.set(e.callbackId, this.repliesTo.get(e.callbackId)! + 1);
+    // A call the emulator refused is the bot's answer (it acted and was refused): the drain waits for no more.
+    if (e.status >= 400 && !e.injected) for (const [id, n] of this.repliesTo) if (n === 0) this.repliesTo.set(id, 1);
     if (e.warning) this.warnings.push(e.warning);
     if (e.status < 400) return;
     if (e.injected) {
@@ -366,22 +373,23 @@ class CaseRun implements CaseSink {
    * taken for the next case's. A case that passed never waits here.
    */
   private async drain(): Promise<void> {
-    const waiting = () => [...this.repliesTo.values()].some((n) => n === 0);
+    const waiting = () => !this.botGone && [...this.repliesTo.values()].some((n) => n === 0);
     if (!waiting() || this.arena.signal.aborted) return;
     const budget = Math.min(DRAIN_MAX_MS, Math.max(this.c.ackWithin, ...this.c.steps.map((s) => ('within' in s ? s.within : 0))));
     const deadline = performance.now() + budget;
     while (waiting() && performance.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await this.race(new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - performance.now());
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        }));
+        await this.race(
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, deadline - performance.now());
+            this.wake = resolve;
+          }),
+        );
       } catch {
         return; // interrupted, or the bot exited: nothing more will come
       } finally {
+        clearTimeout(timer);
         this.wake = undefined;
       }
     }
@@ -394,7 +402,8 @@ class CaseRun implements CaseSink {
   }
 
   private sleep(ms: number): Promise<void> {
-    return this.race(new Promise((resolve) => setTimeout(resolve, ms)));
+    let timer: NodeJS.Timeout | undefined;
+    return this.race(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))).finally(() => clearTimeout(timer));
   }
 
   /** Waits for `work`; throws when the run is interrupted or a failure is known (interruptWith). */

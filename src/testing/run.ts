@@ -65,9 +65,12 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   /** Set when the started bot exited: the case in progress fails, the rest are not run. */
   private botExit?: string;
   private readonly regex = new RegexGuard();
+  /** The bot's webhook URL: the option's, or the [::1] form when the started bot listens there only. */
+  private botUrl: string;
 
   constructor(private readonly opts: TestRunOptions) {
     super();
+    this.botUrl = opts.botUrl;
   }
 
   /** Starts the emulator (and the bot, when the run starts it); resolves with the REST base URL. */
@@ -101,7 +104,13 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     this.botProcess = new BotProcess({ command: bot.command, args: bot.args, env });
     if (bot.onOutput) this.botProcess.on('output', (o) => bot.onOutput!(o.line, o.stream));
     await this.botProcess.start();
-    await this.botProcess.waitForPort(bot.port, bot.startTimeoutMs);
+    const host = await this.botProcess.waitForPort(bot.port, bot.startTimeoutMs);
+    // A bot listening on [::1] only is called there (localhost resolves to ::1 first on some systems).
+    if (host === '::1') {
+      const url = new URL(this.botUrl);
+      if (url.hostname === '127.0.0.1') url.hostname = '[::1]';
+      this.botUrl = url.href;
+    }
     // From here on, the bot exiting is a finding, said once: the case in progress fails, the rest are not run.
     this.botProcess.once('exit', ({ code, signal }) => {
       if (this.closing) return;
@@ -122,7 +131,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     let entering: CaseResult | undefined;
     const arena: Arena = {
       emulator,
-      botUrl: this.opts.botUrl,
+      botUrl: this.botUrl,
       credentials: this.opts.credentials,
       signal: this.abort.signal,
       regex: this.regex,
@@ -150,6 +159,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       for (const c of file.tests) {
         let result: CaseResult;
         if (this.botExit) break;
+        const printed = this.botProcess?.mark() ?? 0;
         try {
           result = await runCase(arena, file, c, (r) => (entering = r));
         } catch (e) {
@@ -159,7 +169,11 @@ export class TestRun extends EventEmitter<TestRunEvents> {
           }
           throw e;
         }
-        if (result.status === 'failed' && this.botProcess) result.botOutput = this.botProcess.tail(20);
+        // What the bot printed during this case only (earlier cases' lines would mislead).
+        if (result.status === 'failed' && this.botProcess) {
+          if (this.botProcess.running) await this.botProcess.settle();
+          result.botOutput = this.botProcess.tail(20, printed);
+        }
         results.push(result);
         all.push(result);
         this.emit('case', result);

@@ -47,11 +47,36 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a bot listening on [::1] only is found and called there', async () => {
+    const r = await runCli(['test', 'v6.convo.yaml', '--', 'node', 'v6-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.stdout).toMatch(/^1 passed, 0 failed/m);
+    expect(r.code).toBe(0);
+  });
+
+  it('a bot on a port of its own is told at once which --bot-url to pass', async () => {
+    const r = await runCli(['test', 'v6.convo.yaml', '--start-timeout', '30s', '--', 'node', 'fixed-port-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: the bot listens on port (\d+), not on \$PORT \(\d+\)\nhint: make it read PORT from the environment, or tell cometbot its port: --bot-url http:\/\/127\.0\.0\.1:\1\//);
+  });
+
+  it('a bot that exits mid-run: that case fails saying so once, the rest are not run', async () => {
+    const r = await runCli(['test', 'dies.convo.yaml', '--', 'node', 'dies-bot.mjs'], { env: env(), cwd: BOTS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✓ first/);
+    expect(r.stdout).toMatch(/✗ crashes/);
+    expect(r.stdout).not.toMatch(/never runs/);
+    expect(r.stdout).toContain('the bot exited (code 7) during the run');
+    expect(r.stdout).toMatch(/bot output \(last 1 lines\):\n\s+about to crash\n/);
+    expect(r.stdout).toMatch(/^1 passed, 1 failed \(.+\) — the bot exited, 1 not run$/m);
+    expect(r.stdout.match(/the bot exited \(code 7\)/g)).toHaveLength(2); // the failure, and the summary line naming it
+  });
+
   it('the same bot with a wrong key fails with CometChat’s error and the bot’s output', async () => {
     const r = await runCli(['test', 'hello.convo.yaml', '--api-key', 'the-right-key', '--', 'node', 'fetch-bot.mjs'], { env: env(), cwd: BOTS });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('POST https://wildapp.api-eu.cometchat.io/v3/bots/wild-bot/messages → 401 AUTH_ERR_APIKEY_NOT_FOUND (refused)');
-    expect(r.stdout).toMatch(/bot output \(last \d+ lines\):\n\s+fetch bot pid \d+\n\s+sent: 401/);
+    // Only what the bot printed during the case (its start-up line came before it).
+    expect(r.stdout).toMatch(/bot output \(last 1 lines\):\n\s+sent: 401\n/);
   });
 
   it('a call for another app is refused when the app id is named', async () => {

@@ -94,7 +94,6 @@ describe('parseConvo: every problem is one line naming file:line:column', () => 
   it('an unknown key, with the key it probably meant', () => {
     expect(issues('tests:\n  - name: x\n    steps:\n      - bot: { contians: hi }\n')).toEqual([
       'f.convo.yaml:4:16: unknown key "contians" in a bot step (did you mean "contains"?); allowed: any, text, contains, matches, type, category, to, receiver, thread, json, within, none',
-      'f.convo.yaml:4:14: a bot step needs at least one check (text, contains, matches, type, category, to, receiver, thread, json) or any: true',
     ]);
     expect(issues('test:\n  - name: x\n')[0]).toBe('f.convo.yaml:1:1: unknown key "test" in the file (did you mean "tests"?); allowed: name, bot, app, groupChatSetting, as, within, ackWithin, allowExtraReplies, users, groups, tests');
   });

@@ -225,7 +225,7 @@ export function parseConvo(text: string, path: string, defaults: ParseDefaults =
     r,
     bot: bot ?? DEFAULTS.bot,
     users: known,
-    groups: new Map([[SEED_GROUP, { guid: SEED_GROUP, name: 'Team', members: [...SEED_USERS], bot: false }], ...groups.map((g) => [g.guid, g] as const)]),
+    groups: new Map([[SEED_GROUP, { guid: SEED_GROUP, name: 'Team', members: [...SEED_USERS], bot: true }], ...groups.map((g) => [g.guid, g] as const)]),
     defaults: { as: as ?? DEFAULTS.as, within: within ?? DEFAULTS.within, ackWithin: ackWithin ?? DEFAULTS.ackWithin, allowExtraReplies: allowExtra ?? false },
   };
   const testsNode = get('tests');
@@ -447,8 +447,11 @@ function readBot(ctx: StepContext, value: Node | null, pos: Pos): Step | undefin
     if (value.value === 'none') return { kind: 'none', pos, within: ctx.within };
     return r.fail(value, `bot takes "any", "none" or a map of checks (${BOT_KEYS.slice(1, 7).join(', ')}, …); for an exact text write bot: { text: ${JSON.stringify(String(value.value))} }`);
   }
+  const before = r.issues.length;
   const m = r.map(value, [...BOT_KEYS, 'none'], 'a bot step');
   if (!m) return undefined;
+  // An unknown key (a typo of a check) is one problem, not also "no check".
+  const typo = r.issues.length > before;
   const node = (k: string) => m.get(k)?.value;
   const within = m.has('within') ? r.duration(node('within'), 'within') : ctx.within;
   if (m.has('none')) {
@@ -469,6 +472,7 @@ function readBot(ctx: StepContext, value: Node | null, pos: Pos): Step | undefin
   if (m.has('thread')) expect.thread = r.boolean(node('thread'), 'thread');
   if (m.has('json')) expect.json = readJsonExpectations(r, node('json'));
   const checks = Object.keys(expect).length;
+  if (!any && checks === 0 && typo) return undefined;
   if (!any && checks === 0) return r.fail(value, `a bot step needs at least one check (${BOT_KEYS.slice(1, 10).join(', ')}) or any: true`);
   if (within === undefined) return undefined;
   return { kind: 'bot', pos, expect, any: any && checks === 0, within };
