@@ -55,7 +55,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   const cwd = process.cwd();
   const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
   // --within / --ack-within replace the built-in defaults; what a file, case or step sets still wins.
-  let files = loadConvoFiles(discoverConvoFiles(paths, cwd), cwd, (line) => deps.stderr.write(`${line}\n`), { within, ackWithin });
+  let files = loadConvoFiles(discoverConvoFiles(paths, cwd), cwd, (line) => deps.stderr.write(`${safeLine(line)}\n`), { within, ackWithin });
   if (flags.grep !== undefined) {
     files = selectCases(files, flags.grep);
     if (files.length === 0) throw new UsageError(`no case matches --grep "${flags.grep}"`, 'grep matches a case’s suite or name, ignoring case');

@@ -14,7 +14,15 @@ export function ndjsonLine(event: ListenNdjsonEvent): string {
   return `${safeJson(event)}\n`;
 }
 
-/** The request event for an accepted request, from its capture line: `{"event":"request",` + the record. */
+// eslint-disable-next-line no-control-regex
+const HAS_C1 = /[\u007f-\u009f]/;
+
+/**
+ * The request event for an accepted request, from its capture line: `{"event":"request",` + the record.
+ * The line keeps the payload's text as sent, so DEL and C1 (a raw CSI, U+009B) are escaped here, as
+ * safeJson does; clean lines (nearly all) cost one scan.
+ */
 export function requestLine(captureLine: string): string {
-  return `{"event":"request",${captureLine.slice(1)}`;
+  const line = HAS_C1.test(captureLine) ? captureLine.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : captureLine;
+  return `{"event":"request",${line.slice(1)}`;
 }

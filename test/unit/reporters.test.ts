@@ -158,3 +158,49 @@ describe('pretty reporter', async () => {
     expect(text).toContain('Hi\\x1b[2J alice');
   });
 });
+
+describe('late replies and terminal safety in every report', () => {
+  const late = { file: 'bots/echo.convo.yaml', suite: 'echo bot', case: 'echoes', line: 4, message: 'echo-bot → bob: psst' };
+  const withLate = (make: (write: (s: string) => void) => Reporter) => {
+    let text = '';
+    const reporter = make((s) => (text += s));
+    reporter.case(passed);
+    reporter.late?.(late);
+    reporter.fileEnd(files[0]!);
+    reporter.end({ ...summary, failed: 0, skipped: 0, late: [late] });
+    return text;
+  };
+
+  it('TAP: a late reply is one more failing test point, read back by a TAP parser', () => {
+    const events = Parser.parse(withLate((w) => new TapReporter(w)));
+    const asserts = events.filter((e) => e[0] === 'assert').map((e) => e[1] as { ok: boolean; name: string });
+    expect(asserts.map((a) => [a.ok, a.name])).toEqual([[true, 'echo bot › echoes'], [false, 'late replies: 1 bot message(s) came after their case was reported']]);
+  });
+
+  it('JUnit: the case a late reply belongs to fails, and the report stays valid', async () => {
+    const xml = withLate((w) => new JUnitReporter(w, () => new Date('2026-11-30T12:00:00.000Z')));
+    expect(xml).toMatch(/<testsuites name="cometbot test" tests="1" failures="1"/);
+    expect(xml).toContain('<failure message="a reply came after the case ended" type="late">');
+    const result = await validateXML({ xml: { fileName: 'report.xml', contents: xml }, schema: { fileName: 'junit.xsd', contents: readFileSync(XSD, 'utf8') } });
+    expect(result.valid).toBe(true);
+  });
+
+  it('JSON and pretty: a late event, and a Late replies section', () => {
+    const ndjson = withLate((w) => new JsonReporter(w)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(ndjson.map((e) => e.event)).toEqual(['case', 'late', 'summary']);
+    expect(ndjson.at(-1).late).toBe(1);
+    const pretty = withLate((w) => new PrettyReporter(w, createColors(false), false));
+    expect(pretty).toContain('Late replies (after their case was reported: the run fails)\n  bots/echo.convo.yaml:4 echoes: echo-bot → bob: psst\n');
+  });
+
+  it('TAP: escape sequences in names never reach the terminal raw', () => {
+    let tap = '';
+    const reporter = new TapReporter((s) => (tap += s));
+    reporter.case({ ...failed, name: 'evil \u001b[2J\u009b31m name' });
+    reporter.end(summary);
+    const line = tap.split('\n').find((l) => l.startsWith('not ok 1'))!;
+    // Shown escaped (\x1b), and the backslash escaped again as TAP descriptions require.
+    expect(line).toContain('evil \\\\x1b[2J\\\\x9b31m name #');
+    expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});

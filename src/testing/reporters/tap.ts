@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { CaseResult, FileSummary, RunSummary } from '../results.js';
 import { transcriptLines, type Reporter } from './reporter.js';
+import { safeLine } from '../../core/terminal-text.js';
 
 export class TapReporter implements Reporter {
   private n = 0;
@@ -59,6 +60,7 @@ function escapeDirective(text: string): string {
   return oneLine(text).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
 }
 
+/** One line, terminal-safe: newlines become spaces, every other control character is shown escaped. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return safeLine(text.replace(/[\r\n]+/g, ' '));
 }
