@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
+import { Keeper } from './keeper.js';
 
 export interface BotProcessOptions {
   command: string;
@@ -14,6 +15,8 @@ export interface BotProcessOptions {
   killAfterMs?: number;
   /** Output lines kept for reports. */
   keepLines?: number;
+  /** Folders the keeper removes with the bot if cometbot dies without cleaning up (the run's folder). */
+  keeperDirs?: string[];
 }
 
 export interface BotProcessEvents {
@@ -34,6 +37,7 @@ export class BotProcessError extends Error {
 export class BotProcess extends EventEmitter<BotProcessEvents> {
   private child?: ChildProcess;
   private readonly lines: string[] = [];
+  private keeper?: Keeper;
   private seen = 0;
   private exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private stopping?: Promise<void>;
@@ -92,7 +96,11 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
         child[stream]!.on('data', (chunk: string) => lines.push(chunk));
         child[stream]!.on('end', () => lines.end());
       }
-      child.once('spawn', () => resolve());
+      child.once('spawn', () => {
+        // Should cometbot die without stopping the bot (SIGKILL, out of memory), the keeper does it.
+        if (child.pid) this.keeper = Keeper.start(child.pid, this.opts.keeperDirs ?? []);
+        resolve();
+      });
       child.once('error', (e: NodeJS.ErrnoException) =>
         reject(new BotProcessError(e.code === 'ENOENT' ? `cannot start "${this.opts.command}": command not found` : `cannot start "${this.opts.command}" (${e.code ?? e.message})`, [])),
       );
@@ -175,6 +183,12 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
     if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
     await this.exited;
     for (let i = 0; i < 40 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
+    this.keeper?.release();
+  }
+
+  /** The keeper's pid (tests check it is gone after a run). */
+  get keeperPid(): number | undefined {
+    return this.keeper?.pid;
   }
 }
 

@@ -108,12 +108,14 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
   try {
     let env: Record<string, string | undefined>;
     let emulator: Emulator | undefined;
+    let keeperDirs: string[] = [];
     let uid: string;
     if (mode === 'emulate') {
       uid = validateUid(flags.uid ?? conn?.profile.bot.uid ?? 'dev-bot', '--uid').uid;
       const started = await startEmulated(deps, conn, uid, botUrl, apiPort, stack);
       emulator = started.emulator;
       env = started.env;
+      keeperDirs = [started.runDir];
       out.info(`${out.ce.bold('cometbot dev')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}, bot ${out.ce.bold(uid)} at ${botUrl.href}`);
     } else {
       uid = conn!.profile.bot.uid;
@@ -128,7 +130,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       };
     }
     loop = new DevLoop({
-      bot: { command: command[0]!, args: command.slice(1), env: { ...deps.env, ...env, PORT: String(botPort) }, cwd },
+      bot: { command: command[0]!, args: command.slice(1), env: { ...deps.env, ...env, PORT: String(botPort) }, cwd, keeperDirs },
       port: botPort,
       startTimeoutMs,
       watchPaths: flags.watch?.length ? flags.watch : [cwd],
@@ -198,6 +200,7 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
   if (backend.groups.find('team')) backend.addMembers('team', [uid]);
   return {
     emulator,
+    runDir: routing.dir,
     env: {
       ...routing.env(deps.env.NODE_OPTIONS),
       COMETCHAT_APP_ID: appId,

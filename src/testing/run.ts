@@ -101,7 +101,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       COMETCHAT_CALLBACK_USERNAME: credentials?.username,
       COMETCHAT_CALLBACK_PASSWORD: credentials?.password,
     };
-    this.botProcess = new BotProcess({ command: bot.command, args: bot.args, env });
+    this.botProcess = new BotProcess({ command: bot.command, args: bot.args, env, keeperDirs: [this.routing.dir] });
     if (bot.onOutput) this.botProcess.on('output', (o) => bot.onOutput!(o.line, o.stream));
     await this.botProcess.start();
     const host = await this.botProcess.waitForPort(bot.port, bot.startTimeoutMs);

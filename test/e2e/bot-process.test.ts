@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
-import { alive } from '../helpers/processes.js';
+import { alive, waitUntil } from '../helpers/processes.js';
+import { existsSync } from 'node:fs';
 
 const BOTS = fileURLToPath(new URL('../fixtures/bots/', import.meta.url));
 const env = () => ({ HOME: tempHome(), TMPDIR: process.env.TMPDIR });
@@ -118,5 +119,24 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(130);
     expect(pids.map(alive)).toEqual([false, false]);
+  }, 15_000);
+
+  it('SIGKILL of cometbot mid-run: its keeper ends the bot, its children and the run folder', async () => {
+    const child = spawn(process.execPath, [BIN, 'test', 'slow.convo.yaml', '--verbose', '--', 'node', 'family-bot.mjs'], { cwd: BOTS, env: { PATH: process.env.PATH, NO_COLOR: '1', IGNORE_SIGTERM: '0', ...env() } });
+    spawned.children.push(child);
+    let stderr = '';
+    const [pids, folder] = await new Promise<[number[], string]>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /pids (\d+) (\d+) run-folder (\S+)/.exec(stderr);
+        if (m && stderr.includes('emulator http')) resolve([[Number(m[1]), Number(m[2])], m[3]!]);
+      }),
+    );
+    spawned.pids.push(...pids);
+    expect([pids.every(alive), existsSync(folder)]).toEqual([true, true]);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL'); // no exit handler of cometbot's runs
+    await exited;
+    expect(await waitUntil(() => !pids.some(alive) && !existsSync(folder), 5_000)).toBe(true);
   }, 15_000);
 });
