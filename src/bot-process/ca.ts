@@ -1,13 +1,28 @@
 // A certificate authority made for one run: it signs a certificate for each CometChat host the bot
 // calls through the routing proxy. Its private key never leaves this process's memory; only its
-// certificate is written (for the bot to trust), in the run's private folder.
+// certificate is written (for the bot to trust), in the run's private folder. Its certificates are
+// ones strict verifiers accept (Python 3.13's VERIFY_X509_STRICT, Go, Java): a critical
+// basicConstraints, keyUsage, subject and authority key identifiers, and a CA limited by
+// nameConstraints to cometchat.io, living only as long as a run needs.
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it
 import * as x509 from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints, id_ce_nameConstraints } from '@peculiar/asn1-x509';
 import { webcrypto } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const DAY = 24 * 60 * 60 * 1000;
+/** Long enough for a long dev session; a run's CA is deleted when the run ends anyway. */
+const VALIDITY_MS = 12 * 60 * 60 * 1000;
+/** Hosts with a certificate kept at once: a bot calls a handful; more is a misuse, not a reason to grow. */
+const CACHE_LIMIT = 64;
+/** A well-formed CometChat host: labels of letters, digits and inner hyphens, under cometchat.io. */
+const COMETCHAT_HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+cometchat\.io$/;
+
+/** Whether the proxy may present a certificate for `host` (only well-formed *.cometchat.io names). */
+export function certifiableHost(host: string): boolean {
+  return COMETCHAT_HOST.test(host.toLowerCase());
+}
 
 type KeyPair = webcrypto.CryptoKeyPair;
 
@@ -25,14 +40,21 @@ export class RunCertificateAuthority {
   static async create(): Promise<RunCertificateAuthority> {
     const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as KeyPair;
     const now = Date.now();
+    const onlyCometChat = new NameConstraints({ permittedSubtrees: new GeneralSubtrees([new GeneralSubtree({ base: new GeneralName({ dNSName: 'cometchat.io' }) })]) });
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: randomSerial(),
       name: `CN=cometbot test run CA ${new Date(now).toISOString()}, O=cometbot (temporary; deleted when the run ends)`,
       notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + DAY),
+      notAfter: new Date(now + VALIDITY_MS),
       keys,
       signingAlgorithm: ALG,
-      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey),
+        new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(onlyCometChat)),
+      ],
     });
     return new RunCertificateAuthority(keys, cert);
   }
@@ -42,14 +64,18 @@ export class RunCertificateAuthority {
     return this.cert.toString('pem');
   }
 
-  /** A TLS context presenting a certificate for `host`, signed by this CA (made once per host). */
+  /** A TLS context presenting a certificate for `host`, signed by this CA (made once per host, the newest 64 kept). */
   contextFor(host: string): Promise<SecureContext> {
     const key = host.toLowerCase();
+    if (!certifiableHost(key)) return Promise.reject(new Error(`${host} is not a CometChat host name`));
     let context = this.contexts.get(key);
-    if (!context) {
+    if (context) {
+      this.contexts.delete(key); // most recently used last
+    } else {
       context = this.issue(key);
-      this.contexts.set(key, context);
+      if (this.contexts.size >= CACHE_LIMIT) this.contexts.delete(this.contexts.keys().next().value!);
     }
+    this.contexts.set(key, context);
     return context;
   }
 
@@ -61,7 +87,7 @@ export class RunCertificateAuthority {
       subject: `CN=${host}`,
       issuer: this.cert.subject,
       notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + DAY),
+      notAfter: new Date(now + VALIDITY_MS),
       signingKey: this.keys.privateKey,
       publicKey: leafKeys.publicKey,
       signingAlgorithm: ALG,
@@ -70,6 +96,8 @@ export class RunCertificateAuthority {
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }]),
+        await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey),
       ],
     });
     const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey)).toString('base64');

@@ -7,7 +7,9 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import type { RunCertificateAuthority } from './ca.js';
+import { lookup } from 'node:dns/promises';
+import { certifiableHost, type RunCertificateAuthority } from './ca.js';
+import { isLoopbackName, refusedTarget } from '../core/proxy-target.js';
 
 const COMETCHAT_HOST = /(^|\.)cometchat\.io$/i;
 
@@ -20,6 +22,24 @@ export interface RoutingProxyEvents {
   routed: [{ host: string; method: string; path: string }];
   /** Another host, passed through untouched. */
   tunnelled: [{ host: string; port: number }];
+  /** A target the proxy refuses (loopback, link-local, a private network): not the bot's traffic. */
+  refused: [{ host: string; port: number; reason: string }];
+}
+
+/** Decides which resolved addresses the proxy refuses (the default: refusedTarget); tests pass their own. */
+export type TargetPolicy = (address: string) => string | undefined;
+
+/** The address to connect to for `host`, or why the proxy refuses it (decided on the resolved address). */
+async function resolveTarget(host: string, refuse: TargetPolicy): Promise<{ address: string } | { reason: string }> {
+  if (isLoopbackName(host) && refuse('127.0.0.1')) return { reason: 'a loopback address' };
+  let address: string;
+  try {
+    address = (await lookup(host.replace(/^\[|\]$/g, ''))).address;
+  } catch (e) {
+    return { reason: `it does not resolve (${(e as NodeJS.ErrnoException).code ?? 'lookup failed'})` };
+  }
+  const reason = refuse(address);
+  return reason ? { reason } : { address };
 }
 
 export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
@@ -33,13 +53,14 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
     private readonly ca: RunCertificateAuthority,
     /** The emulator's origin, e.g. http://127.0.0.1:4747 */
     private readonly emulator: URL,
+    private readonly refuse: TargetPolicy = refusedTarget,
   ) {
     super();
     this.inner = createServer((req, res) => this.toEmulator(req, res, (req.socket as TLSSocket & { cometbotHost?: string }).cometbotHost ?? ''));
   }
 
   async start(): Promise<URL> {
-    const server = createServer((req, res) => this.plain(req, res));
+    const server = createServer((req, res) => void this.plain(req, res));
     server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.connect(req, socket, head));
     server.on('connection', (s: Socket) => this.track(s));
     this.server = server;
@@ -61,7 +82,13 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
     client.on('error', () => client.destroy());
     if (!isCometChatHost(host)) {
       // Not ours: a blind tunnel. The client's TLS goes end to end with the real host.
-      const upstream = connect(port, host);
+      const target = await resolveTarget(host, this.refuse);
+      if ('reason' in target) {
+        this.emit('refused', { host, port, reason: target.reason });
+        client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\ncometbot routing proxy: ${host} is ${target.reason}\n`);
+        return;
+      }
+      const upstream = connect(port, target.address);
       this.track(upstream);
       upstream.once('connect', () => {
         this.emit('tunnelled', { host, port });
@@ -74,6 +101,11 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
         client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
       });
       client.on('close', () => upstream.destroy());
+      return;
+    }
+    if (!certifiableHost(host)) {
+      this.emit('refused', { host, port, reason: 'not a well-formed CometChat host name' });
+      client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;
     }
     let context;
@@ -93,7 +125,7 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
   }
 
   /** Plain HTTP through the proxy: an absolute URL in the request line. */
-  private plain(req: IncomingMessage, res: ServerResponse): void {
+  private async plain(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;
     try {
       url = new URL(req.url ?? '');
@@ -106,8 +138,14 @@ export class RoutingProxy extends EventEmitter<RoutingProxyEvents> {
       this.toEmulator(req, res, url.hostname);
       return;
     }
+    const target = await resolveTarget(url.hostname, this.refuse);
+    if ('reason' in target) {
+      this.emit('refused', { host: url.hostname, port: Number(url.port) || 80, reason: target.reason });
+      res.writeHead(403, { 'content-type': 'text/plain' }).end(`cometbot routing proxy: ${url.hostname} is ${target.reason}\n`);
+      return;
+    }
     this.emit('tunnelled', { host: url.hostname, port: Number(url.port) || 80 });
-    const upstream = httpRequest({ hostname: url.hostname, port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers: withoutHopHeaders(req.headers) }, (answer) => {
+    const upstream = httpRequest({ hostname: target.address, port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers: withoutHopHeaders(req.headers) }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers));
       answer.pipe(res);
     });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { RunCertificateAuthority } from './ca.js';
-import { RoutingProxy } from './routing-proxy.js';
+import { RoutingProxy, type TargetPolicy } from './routing-proxy.js';
 
 /** Where Debian, Fedora, Alpine and macOS (Homebrew OpenSSL) keep the system's CA bundle. */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/usr/local/etc/openssl/cert.pem'];
@@ -28,7 +28,7 @@ export class Routing {
   ) {}
 
   /** `tmp` is the OS temp folder (TMPDIR); `userCaFile` a CA bundle the user already set (SSL_CERT_FILE). */
-  static async start(emulator: URL, options: { tmp?: string; userCaFile?: string } = {}): Promise<Routing> {
+  static async start(emulator: URL, options: { tmp?: string; userCaFile?: string; targetPolicy?: TargetPolicy } = {}): Promise<Routing> {
     const dir = mkdtempSync(join(options.tmp ?? tmpdir(), 'cometbot-run-')); // mkdtemp makes it 0700
     try {
       const ca = await RunCertificateAuthority.create();
@@ -36,7 +36,7 @@ export class Routing {
       writeFileSync(caFile, ca.certificatePem, { mode: 0o600 });
       const bundleFile = join(dir, 'ca-bundle.pem');
       writeFileSync(bundleFile, `${systemBundle(options.userCaFile).trimEnd()}\n${ca.certificatePem}`, { mode: 0o600 });
-      const proxy = new RoutingProxy(ca, emulator);
+      const proxy = new RoutingProxy(ca, emulator, options.targetPolicy);
       const proxyUrl = await proxy.start();
       return new Routing(dir, proxy, proxyUrl, caFile, bundleFile, emulator);
     } catch (e) {

@@ -7,12 +7,13 @@ import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { Routing, PRELOAD } from '../../src/bot-process/routing.js';
+import { refusedTarget } from '../../src/core/proxy-target.js';
 import { parseCometChatHost } from '../../src/emulator/server.js';
 import { startEmulator } from '../helpers/emulator.js';
 
@@ -41,16 +42,18 @@ async function recorder(): Promise<{ url: URL; seen: Seen[] }> {
 }
 
 /** A TLS server with its own self-signed certificate: a host the proxy must not touch. */
-async function foreignTlsServer(): Promise<{ port: number; fingerprint: string }> {
+async function foreignTlsServer(): Promise<{ port: number; fingerprint: string; connections: () => number }> {
   x509.cryptoProvider.set(webcrypto as never);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '0a', name: 'CN=foreign.test', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3_600_000), keys, signingAlgorithm: alg });
   const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
   const server = createHttpsServer({ key, cert: cert.toString('pem') }, (_req, res) => res.end('foreign'));
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { port: (server.address() as AddressInfo).port, fingerprint: new x509.X509Certificate(cert.rawData).subject };
+  return { port: (server.address() as AddressInfo).port, fingerprint: new x509.X509Certificate(cert.rawData).subject, connections: () => connections };
 }
 
 /** CONNECT through the proxy, then TLS to `servername`; resolves with the certificate the client saw. */
@@ -92,13 +95,39 @@ describe('the routing proxy', () => {
   it('tunnels any other host untouched: the client sees that server’s own certificate', async () => {
     const emu = await recorder();
     const foreign = await foreignTlsServer();
-    const routing = await Routing.start(emu.url);
+    // Loopback targets are refused by default; this test lets its own loopback server through (no test connects elsewhere).
+    const routing = await Routing.start(emu.url, { targetPolicy: (address) => (address === '127.0.0.1' ? undefined : refusedTarget(address)) });
     cleanups.push(() => routing.close());
     const seen = await connectThrough(routing.proxyUrl, `127.0.0.1:${foreign.port}`, 'foreign.test');
     expect(seen.cert.subject.CN).toBe('foreign.test');
     expect(seen.cert.issuer.CN).toBe('foreign.test');
     expect(seen.body).toContain('foreign');
     expect(emu.seen).toEqual([]);
+  });
+
+  it('refuses to tunnel to loopback (the bot reaches it directly): 403 and a refused event, nothing connected', async () => {
+    const emu = await recorder();
+    const foreign = await foreignTlsServer();
+    const routing = await Routing.start(emu.url);
+    cleanups.push(() => routing.close());
+    const refused = new Promise((r) => routing.proxy.once('refused', r));
+    const answer = await new Promise<string>((resolve) => {
+      const socket = netConnect(Number(routing.proxyUrl.port), '127.0.0.1', () => socket.write(`CONNECT 127.0.0.1:${foreign.port} HTTP/1.1\r\nHost: 127.0.0.1:${foreign.port}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 403 Forbidden/);
+    expect(await refused).toEqual({ host: '127.0.0.1', port: foreign.port, reason: 'a loopback address' });
+    expect(foreign.connections()).toBe(0);
+    // Names: localhost is refused before any lookup; a malformed CometChat name gets no certificate.
+    const forName = await new Promise<string>((resolve) => {
+      const socket = netConnect(Number(routing.proxyUrl.port), '127.0.0.1', () => socket.write('CONNECT a+b.cometchat.io:443 HTTP/1.1\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+    });
+    expect(forName).toMatch(/^HTTP\/1\.1 400 Bad Request/);
   });
 
   it('keeps its files in a private folder, with a CA bundle holding the system CAs too, and removes it on close', async () => {
