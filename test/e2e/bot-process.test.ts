@@ -39,6 +39,12 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     });
   }
 
+  it('a Python bot that verifies certificates strictly (VERIFY_X509_STRICT, as Python 3.13 does) passes unchanged', async () => {
+    const r = await runCli(['test', 'hello.convo.yaml', '--verbose', '--', 'python3', 'urllib_bot.py'], { env: { ...env(), STRICT: '1' }, cwd: BOTS });
+    expect(r.stdout).toContain('wild-bot → alice: python: hello');
+    expect(r.code).toBe(0);
+  });
+
   it('an LLM-style bot reads history unchanged; a call the emulator does not serve fails its case as not emulated', async () => {
     const r = await runCli(['test', 'context.convo.yaml', '--', 'node', 'context-bot.mjs'], { env: env(), cwd: BOTS });
     expect(r.stdout).toMatch(/✓ remembers the conversation/);

@@ -130,6 +130,36 @@ describe('the routing proxy', () => {
     expect(forName).toMatch(/^HTTP\/1\.1 400 Bad Request/);
   });
 
+  it('issues certificates strict verifiers accept: openssl reads the extensions and verifies the leaf with -x509_strict', async () => {
+    const emu = await recorder();
+    const routing = await Routing.start(emu.url);
+    cleanups.push(() => routing.close());
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync, readFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const ca = execFileSync('openssl', ['x509', '-noout', '-text', '-in', routing.caFile], { encoding: 'utf8' });
+    expect(ca).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
+    expect(ca).toMatch(/X509v3 Key Usage: critical\s+Certificate Sign, CRL Sign/);
+    expect(ca).toMatch(/X509v3 Subject Key Identifier:/);
+    expect(ca).toMatch(/X509v3 Authority Key Identifier:/);
+    expect(ca).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:cometchat\.io/);
+    const seen = await connectThrough(routing.proxyUrl, 'myapp.api-eu.cometchat.io:443', 'myapp.api-eu.cometchat.io', readFileSync(routing.caFile, 'utf8'));
+    expect(seen.authorized).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'cometbot-cert-test-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const leafFile = join(dir, 'leaf.pem');
+    writeFileSync(leafFile, `-----BEGIN CERTIFICATE-----\n${seen.cert.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
+    const leaf = execFileSync('openssl', ['x509', '-noout', '-text', '-in', leafFile], { encoding: 'utf8' });
+    expect(leaf).toMatch(/DNS:myapp\.api-eu\.cometchat\.io/);
+    expect(leaf).toMatch(/X509v3 Subject Key Identifier:/);
+    const verified = execFileSync('openssl', ['verify', '-x509_strict', '-CAfile', routing.caFile, leafFile], { encoding: 'utf8' });
+    expect(verified.trim()).toBe(`${leafFile}: OK`);
+    // Valid for hours, not a day or more.
+    const days = (new Date(seen.cert.valid_to).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeLessThan(1);
+  });
+
   it('keeps its files in a private folder, with a CA bundle holding the system CAs too, and removes it on close', async () => {
     const emu = await recorder();
     const routing = await Routing.start(emu.url);
