@@ -3,6 +3,10 @@
 // npm packages stay external and are imported with import() where they are used (got, chalk, inquirer,
 // ngrok…), so none of them loads for --version or --help.
 import { build } from 'esbuild';
+import { cpSync } from 'node:fs';
+
+// Files the bot-process wing hands to a bot as they are (tsc compiles only TypeScript).
+cpSync(new URL('../src/bot-process/python', import.meta.url), new URL('../dist/bot-process/python', import.meta.url), { recursive: true });
 import { readFileSync, readdirSync } from 'node:fs';
 
 // commander requires node:child_process only to run executable subcommands (git-style), which cometbot

@@ -70,3 +70,25 @@ if (originalFetch && target) {
     return originalFetch(routed, { method: request.method, headers, body, redirect: request.redirect, signal: request.signal });
   };
 }
+
+// undici's own API (`request`, `Client`, `fetch` from the package) goes through its global dispatcher,
+// which the package and Node's fetch share (a global symbol). When the bot has undici installed, that
+// dispatcher becomes its EnvHttpProxyAgent: CometChat's hosts reach the emulator through the routing
+// proxy (whose CA the bot trusts through NODE_EXTRA_CA_CERTS), loopback stays direct (NO_PROXY).
+function routeUndici(): void {
+  if (!target || !process.env.HTTPS_PROXY) return;
+  let path: string;
+  try {
+    path = require.resolve('undici', { paths: [process.cwd()] });
+  } catch {
+    return; // the bot does not use the undici package
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const undici = require(path) as { EnvHttpProxyAgent?: new () => unknown; setGlobalDispatcher?: (d: unknown) => void };
+    if (undici.EnvHttpProxyAgent && undici.setGlobalDispatcher) undici.setGlobalDispatcher(new undici.EnvHttpProxyAgent());
+  } catch {
+    // an undici too old for EnvHttpProxyAgent (< 6.11): its direct calls are not routed
+  }
+}
+routeUndici();

@@ -3,11 +3,26 @@
 // the bot at them. The system trust store is never touched; close() removes the folder.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { RunCertificateAuthority } from './ca.js';
 import { RoutingProxy, type TargetPolicy } from './routing-proxy.js';
+
+/** The folder holding sitecustomize.py (aiohttp trusts the proxy variables): the built copy, or the source. */
+export const PYTHON_DIR = [new URL('./python', import.meta.url), new URL('../../dist/bot-process/python', import.meta.url), new URL('../../src/bot-process/python', import.meta.url)].map((u) => fileURLToPath(u)).find((p) => existsSync(join(p, 'sitecustomize.py'))) ?? fileURLToPath(new URL('./python', import.meta.url));
+
+/** Commands that start a JVM: they get a trust store and proxy properties through JAVA_TOOL_OPTIONS. */
+const JVM_COMMANDS = /^(java|javaw|mvn|mvnw|gradle|gradlew|kotlin|scala|sbt|lein|clojure|clj|jbang)(\.cmd|\.bat)?$/;
+
+export function startsJvm(command: string, args: string[] = []): boolean {
+  const base = command.split(/[\\/]/).pop() ?? command;
+  return JVM_COMMANDS.test(base) || args.some((a) => a.endsWith('.jar'));
+}
 
 /** Where Debian, Fedora, Alpine and macOS (Homebrew OpenSSL) keep the system's CA bundle. */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/usr/local/etc/openssl/cert.pem'];
@@ -25,10 +40,12 @@ export class Routing {
     readonly caFile: string,
     readonly bundleFile: string,
     private readonly emulator: URL,
+    /** A PKCS12 trust store (the JDK's CAs plus the run's) for a JVM bot, when one was asked for. */
+    readonly trustStore?: { file: string; password: string },
   ) {}
 
   /** `tmp` is the OS temp folder (TMPDIR); `userCaFile` a CA bundle the user already set (SSL_CERT_FILE). */
-  static async start(emulator: URL, options: { tmp?: string; userCaFile?: string; targetPolicy?: TargetPolicy } = {}): Promise<Routing> {
+  static async start(emulator: URL, options: { tmp?: string; userCaFile?: string; targetPolicy?: TargetPolicy; jvm?: boolean } = {}): Promise<Routing> {
     const dir = mkdtempSync(join(options.tmp ?? tmpdir(), 'cometbot-run-')); // mkdtemp makes it 0700
     try {
       const ca = await RunCertificateAuthority.create();
@@ -37,19 +54,33 @@ export class Routing {
       const bundleFile = join(dir, 'ca-bundle.pem');
       writeFileSync(bundleFile, `${systemBundle(options.userCaFile).trimEnd()}\n${ca.certificatePem}`, { mode: 0o600 });
       const proxy = new RoutingProxy(ca, emulator, options.targetPolicy);
-      const proxyUrl = await proxy.start();
-      return new Routing(dir, proxy, proxyUrl, caFile, bundleFile, emulator);
+      const [proxyUrl, trustStore] = await Promise.all([proxy.start(), options.jvm ? javaTrustStore(dir, caFile) : undefined]);
+      return new Routing(dir, proxy, proxyUrl, caFile, bundleFile, emulator, trustStore);
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
   }
 
-  /** The variables that route the bot: a preload for Node, the proxy and CA bundle for everything else. */
-  env(existingNodeOptions?: string): Record<string, string> {
+  /**
+   * The variables that route the bot: a preload for Node, the proxy and CA bundle for everything else,
+   * a sitecustomize for Python's aiohttp, and for a JVM its proxy properties and the run's trust store.
+   */
+  env(existingNodeOptions?: string, existing: { PYTHONPATH?: string; JAVA_TOOL_OPTIONS?: string } = {}): Record<string, string> {
     const proxy = this.proxyUrl.href.replace(/\/$/, '');
     const preload = `--require ${quoteForNodeOptions(PRELOAD)}`;
+    const jvm: Record<string, string> = this.trustStore
+      ? {
+          JAVA_TOOL_OPTIONS: [
+            existing.JAVA_TOOL_OPTIONS,
+            `-Dhttps.proxyHost=${this.proxyUrl.hostname} -Dhttps.proxyPort=${this.proxyUrl.port} -Dhttp.proxyHost=${this.proxyUrl.hostname} -Dhttp.proxyPort=${this.proxyUrl.port}`,
+            `-Dhttp.nonProxyHosts=localhost|127.*|[::1] -Djavax.net.ssl.trustStore=${this.trustStore.file} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=${this.trustStore.password}`,
+          ].filter(Boolean).join(' '),
+        }
+      : {};
     return {
+      ...jvm,
+      PYTHONPATH: existing.PYTHONPATH ? `${PYTHON_DIR}${delimiter}${existing.PYTHONPATH}` : PYTHON_DIR,
       COMETBOT_ROUTE_TO: this.emulator.origin,
       NODE_OPTIONS: existingNodeOptions ? `${existingNodeOptions} ${preload}` : preload,
       HTTPS_PROXY: proxy,
@@ -84,6 +115,26 @@ function systemBundle(userCaFile?: string): string {
     }
   }
   return rootCertificates.join('\n'); // Node's own copy of Mozilla's list
+}
+
+/**
+ * The JDK's own CAs plus the run's CA, as a PKCS12 trust store, written by the JDK's keytool (so the
+ * JVM reads it as it reads its own). Undefined when there is no keytool: the JVM bot then runs unrouted.
+ */
+async function javaTrustStore(dir: string, caFile: string): Promise<{ file: string; password: string } | undefined> {
+  const run = promisify(execFile);
+  const keytool = ['/usr/bin/keytool', ...(process.env.JAVA_HOME ? [join(process.env.JAVA_HOME, 'bin', 'keytool')] : [])].find((p) => existsSync(p)) ?? 'keytool';
+  const file = join(dir, 'truststore.p12');
+  const password = randomBytes(12).toString('hex');
+  try {
+    const home = join(realpathSync(keytool === 'keytool' ? (await run('sh', ['-c', 'command -v keytool'])).stdout.trim() : keytool), '..', '..');
+    const cacerts = [join(home, 'lib', 'security', 'cacerts'), join(home, 'jre', 'lib', 'security', 'cacerts')].find((p) => existsSync(p));
+    if (cacerts) await run(keytool, ['-importkeystore', '-noprompt', '-srckeystore', cacerts, '-srcstorepass', 'changeit', '-destkeystore', file, '-deststoretype', 'PKCS12', '-deststorepass', password]);
+    await run(keytool, ['-importcert', '-noprompt', '-alias', 'cometbot-run-ca', '-file', caFile, '-keystore', file, '-storetype', 'PKCS12', '-storepass', password]);
+    return { file, password };
+  } catch {
+    return undefined;
+  }
 }
 
 /** NODE_OPTIONS splits on spaces; a path with spaces goes in double quotes. */

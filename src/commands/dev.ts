@@ -112,7 +112,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
     let uid: string;
     if (mode === 'emulate') {
       uid = validateUid(flags.uid ?? conn?.profile.bot.uid ?? 'dev-bot', '--uid').uid;
-      const started = await startEmulated(deps, conn, uid, botUrl, apiPort, stack);
+      const started = await startEmulated(deps, conn, uid, botUrl, apiPort, stack, command);
       emulator = started.emulator;
       env = started.env;
       keeperDirs = [started.runDir];
@@ -178,7 +178,7 @@ function badDuration(value: string): never {
 }
 
 /** The emulator, with the bot registered and its CometChat calls routed to it. */
-async function startEmulated(deps: Deps, conn: Connection | undefined, uid: string, botUrl: URL, apiPort: number, stack: (() => Promise<unknown>)[]) {
+async function startEmulated(deps: Deps, conn: Connection | undefined, uid: string, botUrl: URL, apiPort: number, stack: (() => Promise<unknown>)[], command: string[]) {
   const [{ Emulator }, { Routing }] = await Promise.all([import('../emulator/server.js'), import('../bot-process/routing.js')]);
   const env = readEnv(deps.env);
   const appId = env.appId ?? conn?.profile.appId ?? 'emulator';
@@ -192,7 +192,8 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
     throw new CliError(code === 'EADDRINUSE' ? `--api-port ${apiPort} is already in use (is cometbot emulate running?)` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass --api-port 0 for any free port');
   }
   stack.push(() => emulator.close());
-  const routing = await Routing.start(new URL(emulator.url), { userCaFile: deps.env.SSL_CERT_FILE });
+  const { startsJvm } = await import('../bot-process/routing.js');
+  const routing = await Routing.start(new URL(emulator.url), { userCaFile: deps.env.SSL_CERT_FILE, jvm: command.length > 0 && startsJvm(command[0]!, command.slice(1)) });
   stack.push(() => routing.close());
   const credentials = generateCredentials(deps.randomBytes);
   const { backend } = emulator;
@@ -202,7 +203,7 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
     emulator,
     runDir: routing.dir,
     env: {
-      ...routing.env(deps.env.NODE_OPTIONS),
+      ...routing.env(deps.env.NODE_OPTIONS, { PYTHONPATH: deps.env.PYTHONPATH, JAVA_TOOL_OPTIONS: deps.env.JAVA_TOOL_OPTIONS }),
       COMETCHAT_APP_ID: appId,
       COMETCHAT_REGION: region,
       COMETCHAT_API_KEY: emulator.apiKey,

@@ -86,12 +86,12 @@ export class TestRun extends EventEmitter<TestRunEvents> {
 
   /** The bot, unchanged, with CometChat's hosts routed to the emulator; resolves once its port answers. */
   private async startBot(bot: BotCommand, emulator: Emulator): Promise<void> {
-    const [{ Routing }, { BotProcess }] = await Promise.all([import('../bot-process/routing.js'), import('../bot-process/bot-process.js')]);
-    this.routing = await Routing.start(new URL(emulator.url), { tmp: bot.tmp, userCaFile: bot.env.SSL_CERT_FILE });
+    const [{ Routing, startsJvm }, { BotProcess }] = await Promise.all([import('../bot-process/routing.js'), import('../bot-process/bot-process.js')]);
+    this.routing = await Routing.start(new URL(emulator.url), { tmp: bot.tmp, userCaFile: bot.env.SSL_CERT_FILE, jvm: startsJvm(bot.command, bot.args) });
     const { app, credentials } = this.opts;
     const env: Record<string, string | undefined> = {
       ...bot.env,
-      ...this.routing.env(bot.env.NODE_OPTIONS),
+      ...this.routing.env(bot.env.NODE_OPTIONS, { PYTHONPATH: bot.env.PYTHONPATH, JAVA_TOOL_OPTIONS: bot.env.JAVA_TOOL_OPTIONS }),
       PORT: String(bot.port),
       COMETCHAT_APP_ID: app.appId,
       COMETCHAT_REGION: app.region,

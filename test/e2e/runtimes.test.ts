@@ -1,0 +1,47 @@
+// Every common HTTP client reaches the emulator unchanged: echo bots that hard-code CometChat's host,
+// one per client, run by `cometbot test -- COMMAND` as a user runs it. A runtime this machine lacks is
+// skipped with a message (.ci/run installs Go, Ruby and Python's aiohttp from Debian).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/deps.js';
+
+const BOTS = fileURLToPath(new URL('../fixtures/bots/', import.meta.url));
+
+function has(command: string, probe: string[] = ['--version']): boolean {
+  try {
+    execFileSync(command, probe, { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Go builds into a cache: one kept across runs of this suite, in the OS temp folder. */
+const GOCACHE = join(tmpdir(), 'cometbot-test-gocache');
+mkdirSync(GOCACHE, { recursive: true });
+
+const runtimes: { name: string; command: string[]; reply: string; available: boolean; env?: Record<string, string> }[] = [
+  { name: 'Node, the undici package’s own request()', command: ['node', 'undici-bot.mjs'], reply: 'undici: hello', available: true },
+  { name: 'Java, java.net.http.HttpClient', command: ['java', 'EchoBot.java'], reply: 'java: hello', available: has('java', ['-version']) && has('keytool', ['-help']) },
+  { name: 'Python, aiohttp with its defaults (trust_env=False)', command: ['/usr/bin/python3', 'aiohttp_bot.py'], reply: 'aiohttp: hello', available: has('/usr/bin/python3', ['-c', 'import aiohttp']) },
+  { name: 'Go, net/http', command: ['go', 'run', 'go_bot.go'], reply: 'go: hello', available: has('go', ['version']), env: { GOCACHE, GOPATH: join(GOCACHE, 'path') } },
+  { name: 'Ruby, Net::HTTP', command: ['ruby', 'ruby_bot.rb'], reply: 'ruby: hello', available: has('ruby') },
+  { name: 'a shell-style bot calling curl', command: ['python3', 'curl_bot.py'], reply: 'curl: hello', available: has('curl') },
+];
+
+describe('cometbot test -- COMMAND reaches the emulator from every common client', () => {
+  for (const r of runtimes) {
+    if (!r.available) console.warn(`skipped: ${r.name} (${r.command[0]} is not installed here)`);
+    it.skipIf(!r.available)(`passes a bot unchanged: ${r.name}`, async () => {
+      const out = await runCli(['test', 'hello.convo.yaml', '--verbose', '--start-timeout', '60s', '--', ...r.command], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, ...r.env }, cwd: BOTS });
+      expect(out.stdout).toContain(`wild-bot → alice: ${r.reply}`);
+      expect(out.stdout).toMatch(/^1 passed, 0 failed/m);
+      expect(out.code).toBe(0);
+    }, 90_000);
+  }
+});
