@@ -329,6 +329,7 @@ class CaseRun implements CaseSink {
   }
 
   private outbox(e: OutboxEntry): void {
+    this.result.restCalls = (this.result.restCalls ?? 0) + 1;
     // A call the emulator refused is the bot's answer (it acted and was refused): the drain waits for no more.
     if (e.status >= 400 && !e.injected) for (const [id, n] of this.repliesTo) if (n === 0) this.repliesTo.set(id, 1);
     if (e.warning) this.warnings.push(e.warning);

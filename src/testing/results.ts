@@ -37,6 +37,8 @@ export interface Failure {
   kind: string;
   /** "- expected" / "+ actual" lines. */
   diff: string[];
+  /** What to do about it, when cometbot can tell (e.g. the bot never reached the emulator). */
+  hint?: string;
 }
 
 export interface CaseResult {
@@ -55,6 +57,8 @@ export interface CaseResult {
   replyMs: number[];
   /** The last lines of the bot process's output (when cometbot started the bot). */
   botOutput?: string[];
+  /** REST calls the bot made during the case (any answer). */
+  restCalls?: number;
 }
 
 export interface Latency {

@@ -173,6 +173,8 @@ export class TestRun extends EventEmitter<TestRunEvents> {
         if (result.status === 'failed' && this.botProcess) {
           if (this.botProcess.running) await this.botProcess.settle();
           result.botOutput = this.botProcess.tail(20, printed);
+          const hint = neverReached(result, this.opts.bot!.command);
+          if (hint && result.failure) result.failure.hint = hint;
         }
         results.push(result);
         all.push(result);
@@ -236,6 +238,27 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     })();
     return this.closing;
   }
+}
+
+/**
+ * A failed case in which the bot made no REST call while its output shows a lookup, connection or
+ * certificate error (or CometChat's host): its calls never reached the emulator. Says what to do for
+ * the runtime the command looks like.
+ */
+export function neverReached(result: CaseResult, command: string): string | undefined {
+  if ((result.restCalls ?? 0) > 0) return undefined;
+  const sign = /ENOTFOUND|EAI_AGAIN|getaddrinfo|Name or service not known|nodename nor servname|no such host|ECONNREFUSED|ECONNRESET|UnknownHost|certificate|CERTIFICATE_VERIFY_FAILED|SSLError|x509|PKIX|self[- ]signed|cometchat\.io/i;
+  const line = result.botOutput?.find((l) => sign.test(l));
+  if (!line) return undefined;
+  const base = (command.split(/[\\/]/).pop() ?? command).toLowerCase();
+  const advice = /^(node|npm|npx|tsx|ts-node|bun|deno)/.test(base)
+    ? 'Node: global fetch, https, axios, got and the undici package are routed; a client with its own agent or DNS is not — read the base URL from COMETCHAT_API_URL'
+    : /^python/.test(base) || /^(uv|poetry|pipenv)$/.test(base)
+      ? 'Python: requests, httpx, urllib and aiohttp are routed; another client must honour HTTPS_PROXY and SSL_CERT_FILE (or read COMETCHAT_API_URL)'
+      : /^(java|mvn|mvnw|gradle|gradlew|kotlin|sbt)/.test(base)
+        ? 'JVM: JAVA_TOOL_OPTIONS carries the proxy and the run\'s trust store; a client with its own SSLContext or proxy settings overrides them'
+        : 'the bot must honour HTTPS_PROXY/HTTP_PROXY and SSL_CERT_FILE, or read its base URL from COMETCHAT_API_URL';
+  return `the bot never reached the emulator (no REST call; its output says: ${line.trim().slice(0, 160)}). ${advice}`;
 }
 
 function count(results: CaseResult[]): { passed: number; failed: number; skipped: number } {

@@ -34,6 +34,14 @@ const runtimes: { name: string; command: string[]; reply: string; available: boo
   { name: 'a shell-style bot calling curl', command: ['python3', 'curl_bot.py'], reply: 'curl: hello', available: has('curl') },
 ];
 
+describe('a bot whose client bypasses the routing', () => {
+  it('is told it never reached the emulator, and what to do for its runtime', async () => {
+    const out = await runCli(['test', 'hello.convo.yaml', '--', 'python3', 'urllib_bot.py'], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, BYPASS: '1' }, cwd: BOTS });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/hint: the bot never reached the emulator \(no REST call; its output says: failed: .*\)\. Python: requests, httpx, urllib and aiohttp are routed/);
+  });
+});
+
 describe('cometbot test -- COMMAND reaches the emulator from every common client', () => {
   for (const r of runtimes) {
     if (!r.available) console.warn(`skipped: ${r.name} (${r.command[0]} is not installed here)`);

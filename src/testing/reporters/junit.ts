@@ -59,7 +59,7 @@ export class JUnitReporter implements Reporter {
         }
         else if (c.status === 'failed' && c.failure) {
           const f = c.failure;
-          const detail = [`${f.file}:${f.line}:${f.column} (${f.kind === 'case' ? 'end of case' : `${f.kind} step`})`, f.message, ...f.diff];
+          const detail = [`${f.file}:${f.line}:${f.column} (${f.kind === 'case' ? 'end of case' : `${f.kind} step`})`, f.message, ...(f.hint ? [`hint: ${f.hint}`] : []), ...f.diff];
           if (c.refused.length) detail.push('REST calls the emulator refused:', ...c.refused.map((r) => `  ${r.method} ${r.path} → ${r.status} ${r.errorCode ?? ''}`));
           if (c.botOutput?.length) detail.push('bot output:', ...c.botOutput.map((l) => `  ${l}`));
           testcase.ele('failure', { message: f.message, type: f.kind }).txt(detail.join('\n'));

@@ -61,6 +61,7 @@ export class PrettyReporter implements Reporter {
     this.write(`${n}) ${safeLine(r.suite)} › ${safeLine(r.name)}\n`);
     w(this.c.cyan(`${safeLine(f.file)}:${f.line}:${f.column}`) + this.c.dim(`  ${f.kind === 'case' ? 'end of case' : `${f.kind} step`}`));
     w(safeLine(f.message));
+    if (f.hint) w(this.c.yellow(`hint: ${safeLine(f.hint)}`));
     for (const line of f.diff) w(line.startsWith('- ') ? this.c.green(safeLine(line)) : line.startsWith('+ ') ? this.c.red(safeLine(line)) : this.c.dim(safeLine(line)));
     w(this.c.dim('transcript:'));
     for (const line of transcriptLines(r)) w(`  ${safeLine(line)}`);

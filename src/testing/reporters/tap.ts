@@ -26,6 +26,7 @@ export class TapReporter implements Reporter {
         severity: 'fail',
         at: { file: f.file, line: f.line, column: f.column },
         step: f.kind,
+        ...(f.hint ? { hint: f.hint } : {}),
         ...(f.diff.length ? { diff: f.diff.join('\n') } : {}),
         transcript: transcriptLines(r).join('\n'),
         ...(r.refused.length ? { refused: r.refused.map((c) => `${c.method} ${c.path} → ${c.status} ${c.errorCode ?? ''}`.trim()) } : {}),
