@@ -13,9 +13,11 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
     const m = emulator.backend.message(d.messageId);
     const said = m ? `${m.sender} → ${m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver}: ${typeof m.data.text === 'string' ? m.data.text : `(${m.category}/${m.type})`}` : `message ${d.messageId}`;
     const ack = attempt.status !== undefined ? `${attempt.status} in ${attempt.ms} ms` : attempt.error ?? 'no answer';
+    // CometChat's retry of the same callback (same data.id): not a new message.
+    const again = d.redeliveryOf !== undefined ? ` (redelivery of callback #${d.redeliveryOf})` : d.attempts.length > 1 ? ` (retry ${d.attempts.length - 1})` : '';
     const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
     printer.before();
-    out.data(`${safeLine(said)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
+    out.data(`${safeLine(said)}${out.c.dim(again)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
     printer.after();
   });
   emulator.on('bot-message', ({ message, callbackId }) => {

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
 import type { DevLoop } from '../bot-process/dev-loop.js';
+import type { Printer } from './emulate.js';
 import { SUMMARY } from './summaries.js';
 import { CancelledError, CliError, UsageError } from '../errors.js';
 import { parseDuration } from '../core/duration.js';
@@ -27,6 +28,7 @@ export interface DevFlags {
   uid?: string;
   as?: string;
   cleanup?: boolean;
+  watchExt?: string[];
 }
 
 export function registerDev(program: Command, deps: Deps): Command {
@@ -38,6 +40,7 @@ export function registerDev(program: Command, deps: Deps): Command {
     .option('--emulate', 'a local emulator plays CometChat, with a chat prompt (the default without a profile)')
     .option('--tunnel', 'the real CometChat through listen’s tunnel; callbacks forwarded to the bot (the default with a profile)')
     .option('--watch <path>', 'restart the bot when a file under PATH changes (default: the current folder); repeatable', collect, [])
+    .option('--watch-ext <ext>', 'also restart on changes to files with this extension (code restarts by default, data files do not); repeatable', collect, [])
     .option('--bot-path <path>', 'the webhook path on the bot (default /)')
     .option('--api-port <n>', `--emulate: the emulator's port (default ${DEFAULT_EMULATOR_PORT}; 0 = any)`)
     .option('--start-timeout <duration>', 'how long the bot may take to listen on $PORT (default 15s)')
@@ -136,15 +139,16 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       watchPaths: flags.watch?.length ? flags.watch : [cwd],
       ignore,
       cwd,
+      extraExtensions: flags.watchExt ?? [],
     });
     const started = loop;
     stack.push(() => started.close());
-    renderLoop(started, out, command);
+    const printer: Printer = { before: () => undefined, after: () => undefined };
+    renderLoop(started, out, command, printer);
     await started.start();
 
     if (mode === 'emulate') {
       const { watchTurns } = await import('./dev-render.js');
-      const printer = { before: () => undefined, after: () => undefined };
       watchTurns(emulator!, out, uid, printer);
       const { canPrompt } = await import('../adapters/prompts.js');
       if (!g.json && canPrompt(deps, false)) {
@@ -215,12 +219,19 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
   };
 }
 
-function renderLoop(loop: DevLoop, out: Output, command: string[]): void {
+/** The loop's events, each printed with the chat prompt stepped aside and redrawn after (printer). */
+function renderLoop(loop: DevLoop, out: Output, command: string[], printer: Printer): void {
   const shown = safeLine(command.join(' '));
-  loop.on('started', ({ pid, restart }) => out.success(`${restart ? 'restarted' : 'started'} ${shown} (pid ${pid})`));
-  loop.on('restarting', ({ path }) => out.info(out.ce.yellow(`↻ ${safeLine(path)} changed: restarting the bot`)));
-  loop.on('crashed', ({ code, signal }) => out.warn(`the bot exited (${signal ?? `code ${code}`}); it restarts when a watched file changes`));
-  loop.on('start-failed', ({ message }) => out.warn(`${safeLine(message)}; fix it and save: the bot restarts`));
-  loop.on('output', ({ line }) => out.info(`${out.ce.dim('bot │')} ${safeLine(line)}`));
+  const print = (write: () => void) => {
+    printer.before();
+    write();
+    printer.after();
+  };
+  loop.on('started', ({ pid, restart }) => print(() => out.success(`${restart ? 'restarted' : 'started'} ${shown} (pid ${pid})`)));
+  loop.on('restarting', ({ path }) => print(() => out.info(out.ce.yellow(`↻ ${safeLine(path)} changed: restarting the bot`))));
+  loop.on('crashed', ({ code, signal }) => print(() => out.warn(`the bot exited (${signal ?? `code ${code}`}); it restarts when a watched file changes`)));
+  loop.on('start-failed', ({ message }) => print(() => out.warn(`${safeLine(message)}; fix it and save: the bot restarts`)));
+  loop.on('watch-problem', ({ message }) => print(() => out.warn(safeLine(message))));
+  loop.on('output', ({ line }) => print(() => out.info(`${out.ce.dim('bot │')} ${safeLine(line)}`)));
 }
 

@@ -138,8 +138,35 @@ describe('DevLoop (watcher seam)', () => {
     expect(alive(starts[1]!.pid!)).toBe(false);
   });
 
-  it('knows source files from the files a bot writes', () => {
-    expect(['src/bot.ts', 'bot.py', 'config.yaml', '.env', 'main.go'].map(isSource)).toEqual([true, true, true, true, true]);
-    expect(['bot.log', 'data.sqlite', 'out.txt', 'upload.png'].map(isSource)).toEqual([false, false, false, false]);
+  it('knows code from the files a bot writes: data and conversation files do not restart it, --watch-ext adds more', () => {
+    expect(['src/bot.ts', 'bot.py', '.env', '.env.local', 'main.go', 'Bot.java', 'bot.mjs'].map((p) => isSource(p))).toEqual([true, true, true, true, true, true, true]);
+    expect(['bot.log', 'data.sqlite', 'out.txt', 'upload.png', 'state.json', 'config.yaml', 'chat.convo.yaml', 'settings.toml'].map((p) => isSource(p))).toEqual([false, false, false, false, false, false, false, false]);
+    expect([isSource('config.yaml', ['yaml']), isSource('prompts.txt', ['.txt']), isSource('x.convo.yaml', ['yaml'])]).toEqual([true, true, false]);
+  });
+
+  it('skips a folder it cannot watch (a symlink loop) with one warning, and still restarts on code changes', async () => {
+    const { mkdtempSync, symlinkSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'cometbot-dev-loop-'));
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(dir, join(dir, 'sub', 'loop'));
+    writeFileSync(join(dir, 'bot.mjs'), '');
+    const { DevLoop } = await import('../../src/bot-process/dev-loop.js');
+    const { freePort } = await import('../../src/adapters/free-port.js');
+    const port = await freePort();
+    const loop = new DevLoop({ bot: { command: process.execPath, args: ['-e', `require('node:http').createServer((q, s) => s.end()).listen(${port}, '127.0.0.1')`], env: { PATH: process.env.PATH } }, port, startTimeoutMs: 10_000, watchPaths: [dir], ignore: () => false, cwd: dir, debounceMs: 20 });
+    const problems: string[] = [];
+    loop.on('watch-problem', ({ message }) => problems.push(message));
+    const started = new Promise((r) => loop.once('started', r));
+    await loop.start();
+    await started;
+    const restarted = new Promise((r) => loop.once('restarting', r));
+    writeFileSync(join(dir, 'state.json'), '{}'); // data: no restart
+    writeFileSync(join(dir, 'bot.mjs'), '// changed');
+    expect(await restarted).toEqual({ path: 'bot.mjs' });
+    await loop.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(problems.length).toBeLessThanOrEqual(1);
   });
 });
