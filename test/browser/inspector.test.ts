@@ -16,7 +16,7 @@ if (!haveChromium) console.warn(`browser tests skipped: no Chromium at ${CHROMIU
 
 const AUTH = { authorization: basic(CALLBACK.username, CALLBACK.password) };
 
-describe.skipIf(!haveChromium)('listen --inspect in Chromium', () => {
+describe.skipIf(!haveChromium)('listen --inspect in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
   let page: Page;
   let deps: TestDeps;

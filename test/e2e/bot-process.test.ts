@@ -32,7 +32,7 @@ describe('cometbot test -- COMMAND (spawned)', () => {
   ];
   for (const [name, command, reply] of bots) {
     it(`passes a bot unchanged: ${name}`, async () => {
-      const r = await runCli(['test', 'hello.convo.yaml', '--verbose', '--', ...command], { env: env(), cwd: BOTS });
+      const r = await runCli(['test', 'reach.convo.yaml', '--verbose', '--', ...command], { env: env(), cwd: BOTS, timeoutMs: 40_000 });
       expect(r.stdout).toContain(`wild-bot → alice: ${reply}`);
       expect(r.stdout).toMatch(/^1 passed, 0 failed/m);
       expect(r.code).toBe(0);
@@ -40,7 +40,7 @@ describe('cometbot test -- COMMAND (spawned)', () => {
   }
 
   it('a Python bot that verifies certificates strictly (VERIFY_X509_STRICT, as Python 3.13 does) passes unchanged', async () => {
-    const r = await runCli(['test', 'hello.convo.yaml', '--verbose', '--', 'python3', 'urllib_bot.py'], { env: { ...env(), STRICT: '1' }, cwd: BOTS });
+    const r = await runCli(['test', 'reach.convo.yaml', '--verbose', '--', 'python3', 'urllib_bot.py'], { env: { ...env(), STRICT: '1' }, cwd: BOTS, timeoutMs: 40_000 });
     expect(r.stdout).toContain('wild-bot → alice: python: hello');
     expect(r.code).toBe(0);
   });

@@ -46,7 +46,7 @@ describe('cometbot test -- COMMAND reaches the emulator from every common client
   for (const r of runtimes) {
     if (!r.available) console.warn(`skipped: ${r.name} (${r.command[0]} is not installed here)`);
     it.skipIf(!r.available)(`passes a bot unchanged: ${r.name}`, async () => {
-      const out = await runCli(['test', 'hello.convo.yaml', '--verbose', '--start-timeout', '60s', '--', ...r.command], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, ...r.env }, cwd: BOTS });
+      const out = await runCli(['test', 'reach.convo.yaml', '--verbose', '--start-timeout', '60s', '--', ...r.command], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, ...r.env }, cwd: BOTS, timeoutMs: 80_000 });
       expect(out.stdout).toContain(`wild-bot → alice: ${r.reply}`);
       expect(out.stdout).toMatch(/^1 passed, 0 failed/m);
       expect(out.code).toBe(0);
