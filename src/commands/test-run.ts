@@ -45,10 +45,11 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   const ackWithin = durationFlag(flags.ackWithin, '--ack-within');
   const startTimeout = durationFlag(flags.startTimeout, '--start-timeout') ?? 15_000;
   const startsBot = command.length > 0;
-  if (!flags.botUrl && !startsBot) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (!flags.botUrl && !startsBot && !flags.list) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
   if (flags.botPath !== undefined && !startsBot) throw new UsageError('--bot-path is for a bot cometbot starts (-- COMMAND)', 'with --bot-url, put the path in the URL');
   const botPort = startsBot && !flags.botUrl ? await (await import('../adapters/free-port.js')).freePort() : undefined;
-  const botUrl = flags.botUrl ? validateUrl(flags.botUrl, '--bot-url') : new URL(`http://127.0.0.1:${botPort}${normalisePath(flags.botPath)}`);
+  const botUrl = flags.botUrl ? validateUrl(flags.botUrl, '--bot-url') : new URL(`http://127.0.0.1:${botPort ?? 9}${normalisePath(flags.botPath)}`); // 9: --list starts no bot
   if (startsBot && !['127.0.0.1', 'localhost', '[::1]'].includes(botUrl.hostname)) throw new UsageError(`--bot-url ${botUrl.href} is not on this machine`, 'a bot cometbot starts listens on 127.0.0.1: --bot-url http://127.0.0.1:3000/');
   const apiPort = parsePort(flags.apiPort ?? (startsBot ? '0' : String(DEFAULT_EMULATOR_PORT)), '--api-port');
   const out = await createOutput(deps, g);
@@ -60,6 +61,13 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     files = selectCases(files, flags.grep);
     if (files.length === 0) throw new UsageError(`no case matches --grep "${flags.grep}"`, 'grep matches a case’s suite or name, ignoring case');
   }
+  if (shard) files = shardCases(files, shard.index, shard.count);
+  if (flags.list) {
+    for (const f of files) for (const c of f.tests) (g.json ? out.jsonLine({ file: f.path, suite: f.name, name: c.name, line: c.pos.line }) : out.data(`${safeLine(f.path)}:${c.pos.line}  ${safeLine(f.name)} › ${safeLine(c.name)}`));
+    out.info(out.ce.dim(`${files.reduce((n, f) => n + f.tests.length, 0)} case(s)${shard ? ` in shard ${shard.index}/${shard.count}` : ''}`));
+    return emptySummary();
+  }
+  if (files.length === 0) throw new UsageError(`shard ${shard!.index}/${shard!.count} holds no case`, `there are fewer cases than shards: use at most ${shard!.count - 1} shards`);
   const credentials = startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
   const app = emulatedApp(files, deps, flags);
 
@@ -151,6 +159,31 @@ function startError(e: unknown, apiPort: number, deps: Deps): CliError {
 function normalisePath(path: string | undefined): string {
   if (!path) return '/';
   return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** `--shard I/N`: whole numbers with 1 ≤ I ≤ N. */
+function parseShard(raw: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`invalid --shard "${raw}"`, 'write the slice and the number of slices, e.g. --shard 2/4 (from 1/N to N/N)');
+  return { index, count };
+}
+
+/**
+ * The I-th of N slices: every case in file order (files as discovered, sorted by path), dealt round
+ * robin, so each machine that sees the same files makes the same slices and each case runs once.
+ */
+export function shardCases(files: ConvoFile[], index: number, count: number): ConvoFile[] {
+  let k = 0;
+  return files
+    .map((f) => ({ ...f, tests: f.tests.filter(() => k++ % count === index - 1) }))
+    .filter((f) => f.tests.length > 0);
+}
+
+function emptySummary(): RunSummary {
+  const none = { p50: null, p95: null };
+  return { passed: 0, failed: 0, skipped: 0, ms: 0, ack: none, reply: none, notRun: 0, interrupted: false, late: [] };
 }
 
 function selectCases(files: ConvoFile[], grep: string): ConvoFile[] {

@@ -12,6 +12,8 @@ export interface TestFlags {
   apiPort?: string;
   reporter?: string[];
   grep?: string;
+  shard?: string;
+  list?: boolean;
   failFast?: boolean;
   within?: string;
   ackWithin?: string;
@@ -39,6 +41,8 @@ export function registerTest(program: Command, deps: Deps): Command {
     .option('--reporter <name[=file]>', 'pretty (default), junit, tap or json; =FILE writes to a file; repeatable', collect, [])
     .option('--grep <text>', 'run only cases whose suite or name contains this text')
     .option('--fail-fast', 'stop at the first failing case')
+    .option('--shard <i/n>', 'run the i-th of n deterministic slices of the cases (CI jobs in parallel), e.g. --shard 2/4')
+    .option('--list', 'print the cases that would run (after --grep and --shard), and start nothing')
     .option('--within <duration>', 'default reply budget of bot steps where a file sets none (default 5s)')
     .option('--ack-within <duration>', 'default callback answer budget where a file sets none (default 2s)')
     .option('--verbose', 'print every case’s transcript')
@@ -51,6 +55,8 @@ Examples:
   $ cometbot test --bot-url http://localhost:3000/
   $ cometbot test tests/ --bot-url http://localhost:3000/webhook --reporter junit=report.xml
   $ cometbot test greet.convo.yaml --bot-url http://localhost:3000/ --grep "group" --verbose
+  $ cometbot test tests/ --shard 1/3 -- node bot.js   # one of three CI jobs
+  $ cometbot test tests/ --list
 
 A conversation file (hello.convo.yaml):
   bot: my-bot

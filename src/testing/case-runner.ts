@@ -5,7 +5,9 @@ import type { Delivery, DeliveryAttempt } from '../emulator/backend/index.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { BotStep, ConvoCase, ConvoFile, FaultStep, NoneStep, Step, UserStep } from '../core/convo/model.js';
 import { stepLabel } from '../core/convo/model.js';
-import { diffLines, matchBotMessage, mismatchSummary, regexChecks, type BotMessage } from '../core/convo/match.js';
+import { diffLines, getPath, matchBotMessage, mismatchSummary, regexChecks, type BotMessage } from '../core/convo/match.js';
+import { UnsetVariable } from '../core/convo/variables.js';
+import { bindExpect, bindUser } from '../core/convo/bind.js';
 import { RegexTimeout, type RegexGuard } from './regex-guard.js';
 import { describeUserMessage, userMessageBody } from '../core/convo/user-message.js';
 import { formatDuration } from '../core/duration.js';
@@ -75,6 +77,8 @@ export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase, creat
 
 /** A failed case waits at most this long for replies to its callbacks, so they are not taken for the next case's. */
 const DRAIN_MAX_MS = 5_000;
+/** …and until the bot has been quiet this long (the rest of a split answer). */
+const DRAIN_QUIET_MS = 200;
 
 class CaseRun implements CaseSink {
   private readonly started = performance.now();
@@ -86,8 +90,13 @@ class CaseRun implements CaseSink {
   /** Why the last user message reached no bot, while that is what a bot step would wait on. */
   private unrelayed?: string;
   private failedAt?: number;
+  /** The case's variables: its `each` row, then named groups and `save`s as steps match. */
+  private readonly vars: Map<string, string>;
+  private readonly env: Record<string, string | undefined> = process.env;
   /** The bot exited: nothing more will come. */
   private botGone = false;
+  /** When the last bot message of this case came (performance.now()). */
+  private lastArrival = -Infinity;
   private readonly arrived: Arrived[] = [];
   /** Index of the next bot message a bot step takes. */
   private next = 0;
@@ -104,6 +113,7 @@ class CaseRun implements CaseSink {
     private readonly c: ConvoCase,
     private readonly result: CaseResult,
   ) {
+    this.vars = new Map(Object.entries(c.vars ?? {}));
     const { emulator } = arena;
     const onOutbox = (e: OutboxEntry) => this.outbox(e);
     emulator.on('outbox', onOutbox);
@@ -194,8 +204,9 @@ class CaseRun implements CaseSink {
     }
   }
 
-  private async user(step: UserStep): Promise<void> {
+  private async user(raw: UserStep): Promise<void> {
     const { emulator } = this.arena;
+    const step = this.bind(() => bindUser(raw, this.vars, this.env));
     const body = userMessageBody(step, this.file.bot, (uid) => emulator.entityOf(uid));
     let parentId: string | undefined;
     if (step.thread === 'last') {
@@ -247,18 +258,80 @@ class CaseRun implements CaseSink {
     if (this.next >= this.arrived.length && this.unrelayed !== undefined && [...this.repliesTo.values()].every((n) => n > 0)) {
       throw new StepFailure(`no bot message can come: the last user message was not relayed to ${this.file.bot} (${this.unrelayed})`, [`- ${wanted}`, `+ not relayed: ${this.unrelayed}`]);
     }
-    const got = await this.nextMessage(step.within);
-    if (!got) throw new StepFailure(`no bot message within ${formatDuration(step.within)}`, [`- ${wanted}`, `+ nothing within ${formatDuration(step.within)}`]);
-    let test;
-    try {
-      test = await this.race(this.arena.regex.evaluate(regexChecks(step.expect, got.message)));
-    } catch (e) {
-      if (e instanceof RegexTimeout) throw new StepFailure(e.message, [`- ${wanted}`, `+ (message: ${describeBotMessage(got.message)})`]);
-      throw e;
-    }
-    const mismatches = matchBotMessage(step.expect, got.message, test);
-    if (mismatches.length > 0) {
+    const expect = this.bind(() => bindExpect(step.expect, this.vars, this.env));
+    const deadline = performance.now() + step.within;
+    let skipped = 0;
+    for (;;) {
+      const got = await this.nextMessage(Math.max(0, deadline - performance.now()));
+      if (!got) {
+        const why = skipped ? ` (${skipped} skipped: none matched)` : '';
+        throw new StepFailure(`no ${skipped ? 'matching ' : ''}bot message within ${formatDuration(step.within)}${why}`, [`- ${wanted}`, `+ nothing${skipped ? ' matching' : ''} within ${formatDuration(step.within)}`]);
+      }
+      let evaluated;
+      try {
+        evaluated = await this.race(this.arena.regex.evaluate(regexChecks(expect, got.message)));
+      } catch (e) {
+        if (e instanceof RegexTimeout) throw new StepFailure(e.message, [`- ${wanted}`, `+ (message: ${describeBotMessage(got.message)})`]);
+        throw e;
+      }
+      const mismatches = matchBotMessage(expect, got.message, evaluated.test);
+      const checkFailure = mismatches.length === 0 && step.check ? await this.runCheck(step, got.message) : undefined;
+      if (mismatches.length === 0 && checkFailure === undefined) {
+        for (const [name, value] of Object.entries(evaluated.groups)) this.vars.set(name, value);
+        this.save(step, got.message);
+        return;
+      }
+      if (step.eventually) {
+        // Typing notes, split answers: shown as skipped, and the next message is tried.
+        skipped += 1;
+        this.say(`  skipped (eventually): ${describeBotMessage(got.message)}`);
+        continue;
+      }
+      if (checkFailure !== undefined) throw new StepFailure(`check ${step.check!.module}#${step.check!.name}: ${checkFailure}`, [`- ${wanted}`, `+ (message: ${describeBotMessage(got.message)})`]);
       throw new StepFailure(`the bot's message does not match: ${mismatchSummary(mismatches)}`, [...diffLines(mismatches), `  (message: ${describeBotMessage(got.message)})`]);
+    }
+  }
+
+  /** `save: {NAME: path}`: the values of the matched message become variables. */
+  private save(step: BotStep, message: BotMessage): void {
+    for (const [name, path] of Object.entries(step.save ?? {})) {
+      const found = getPath(message, path);
+      if (!found.present || found.value === null || typeof found.value === 'object') throw new StepFailure(`save: ${path} is ${found.present ? 'not a text or number' : 'absent'} in the bot's message, so \${${name}} cannot be set`, [`  (message: ${describeBotMessage(message)})`]);
+      this.vars.set(name, String(found.value));
+    }
+  }
+
+  /** A code check: the exported function's verdict (true, or a reason); a throw is the reason. */
+  private async runCheck(step: BotStep, message: BotMessage): Promise<string | undefined> {
+    const { module, name, file } = step.check!;
+    let fn: unknown;
+    try {
+      const { pathToFileURL } = await import('node:url');
+      const { dirname, resolve } = await import('node:path');
+      const loaded = (await import(pathToFileURL(resolve(dirname(resolve(file)), module)).href)) as Record<string, unknown>;
+      fn = loaded[name] ?? (name === 'default' ? loaded.default : undefined);
+    } catch (e) {
+      throw new StepFailure(`check: cannot load ${module} (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (typeof fn !== 'function') throw new StepFailure(`check: ${module} exports no function "${name}"`);
+    let verdict: unknown;
+    try {
+      verdict = await this.race(Promise.resolve((fn as (m: unknown, ctx: unknown) => unknown)(message, { variables: Object.fromEntries(this.vars), case: this.c.name, file: this.file.path })));
+    } catch (e) {
+      if (e instanceof StepFailure || isInterrupted(e)) throw e;
+      return (e as Error)?.message ?? String(e);
+    }
+    if (verdict === true) return undefined;
+    return typeof verdict === 'string' && verdict ? verdict : `it returned ${JSON.stringify(verdict) ?? String(verdict)} (return true, or a reason)`;
+  }
+
+  /** Runs `fn`, turning a variable used before it is set into the step's failure. */
+  private bind<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof UnsetVariable) throw new StepFailure(`${e.message} (set it earlier in the case: a named group in matches, save, or each)`);
+      throw e;
     }
   }
 
@@ -310,6 +383,7 @@ class CaseRun implements CaseSink {
 
   botMessage(e: BotMessageEvent): void {
     const message = e.message as unknown as BotMessage;
+    this.lastArrival = performance.now();
     if (e.callbackId !== undefined && this.repliesTo.has(e.callbackId)) this.repliesTo.set(e.callbackId, this.repliesTo.get(e.callbackId)! + 1);
     if (this.failedAt !== undefined) {
       // After the case failed (its drain): shown as what it is, never matched.
@@ -374,16 +448,19 @@ class CaseRun implements CaseSink {
    * taken for the next case's. A case that passed never waits here.
    */
   private async drain(): Promise<void> {
-    const waiting = () => !this.botGone && [...this.repliesTo.values()].some((n) => n === 0);
-    if (!waiting() || this.arena.signal.aborted) return;
+    const unanswered = () => !this.botGone && [...this.repliesTo.values()].some((n) => n === 0);
+    // A bot still talking (a second message of a split answer) gets a quiet moment to finish.
+    const talking = () => !this.botGone && performance.now() - this.lastArrival < DRAIN_QUIET_MS;
+    if ((!unanswered() && !talking()) || this.arena.signal.aborted) return;
     const budget = Math.min(DRAIN_MAX_MS, Math.max(this.c.ackWithin, ...this.c.steps.map((s) => ('within' in s ? s.within : 0))));
     const deadline = performance.now() + budget;
-    while (waiting() && performance.now() < deadline) {
+    while ((unanswered() || talking()) && performance.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
+      const until = unanswered() ? deadline : Math.min(deadline, this.lastArrival + DRAIN_QUIET_MS);
       try {
         await this.race(
           new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, deadline - performance.now());
+            timer = setTimeout(resolve, Math.max(0, until - performance.now()));
             this.wake = resolve;
           }),
         );

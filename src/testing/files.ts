@@ -1,6 +1,6 @@
 // Finds conversation files and reads them; every problem in every file is reported before anything runs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { dirname, join, relative, isAbsolute } from 'node:path';
 import { formatIssue, parseConvo, type ConvoIssue, type ParseDefaults } from '../core/convo/parse.js';
 import type { ConvoFile } from '../core/convo/model.js';
 import { UsageError } from '../errors.js';
@@ -11,7 +11,8 @@ const CONVO_FILE = /\.convo\.(ya?ml|json)$/;
 export function discoverConvoFiles(paths: string[], cwd: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // Code-point order: the same on every machine, whatever its locale (--shard depends on it).
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
@@ -54,7 +55,16 @@ export function loadConvoFiles(files: string[], cwd: string, report: (line: stri
       issues.push({ file, line: 1, column: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
       continue;
     }
-    const result = parseConvo(text, file, defaults);
+    // include: other.convo.yaml#NAME reads a file relative to the one that includes it.
+    const readInclude = (path: string, from: string) => {
+      const full = isAbsolute(path) ? path : join(isAbsolute(from) ? dirname(from) : join(cwd, dirname(from)), path);
+      try {
+        return { path: displayPath(full, cwd), text: readFileSync(full, 'utf8') };
+      } catch {
+        return undefined;
+      }
+    };
+    const result = parseConvo(text, file, { ...defaults, readInclude });
     if (result.ok) parsed.push(result.file);
     else issues.push(...result.issues);
   }

@@ -9,7 +9,8 @@ const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ id, source, flags, text }) => {
   try {
     const re = new RegExp(source, flags.replace(/[gy]/g, ''));
-    parentPort.postMessage({ id, ok: re.test(text) });
+    const m = re.exec(text);
+    parentPort.postMessage({ id, ok: m !== null, groups: m && m.groups ? Object.assign({}, m.groups) : undefined });
   } catch (e) {
     parentPort.postMessage({ id, error: String(e && e.message || e) });
   }
@@ -29,28 +30,34 @@ export class RegexTimeout extends Error {
 export class RegexGuard {
   private worker?: Worker;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: { ok: boolean; groups?: Record<string, string> }) => void; reject: (e: Error) => void }>();
   private closed = false;
 
   constructor(private readonly budgetMs = 1_000) {}
 
-  /** Tests each pair under the budget; resolves with a lookup the pure matcher can use. */
-  async evaluate(checks: { regex: RegExp; text: string }[]): Promise<(regex: RegExp, text: string) => boolean> {
+  /** Tests each pair under the budget; resolves with a lookup the pure matcher can use, and the named groups matched. */
+  async evaluate(checks: { regex: RegExp; text: string }[]): Promise<{ test: (regex: RegExp, text: string) => boolean; groups: Record<string, string> }> {
     const results = new Map<RegExp, Map<string, boolean>>();
+    const groups: Record<string, string> = {};
     for (const { regex, text } of checks) {
-      const ok = await this.test(regex, text);
+      const r = await this.exec(regex, text);
       const byText = results.get(regex) ?? new Map<string, boolean>();
-      byText.set(text, ok);
+      byText.set(text, r.ok);
       results.set(regex, byText);
+      for (const [k, v] of Object.entries(r.groups ?? {})) if (v !== undefined) groups[k] = v;
     }
-    return (regex, text) => results.get(regex)?.get(text) ?? false;
+    return { test: (regex, text) => results.get(regex)?.get(text) ?? false, groups };
   }
 
-  test(regex: RegExp, text: string): Promise<boolean> {
+  async test(regex: RegExp, text: string): Promise<boolean> {
+    return (await this.exec(regex, text)).ok;
+  }
+
+  exec(regex: RegExp, text: string): Promise<{ ok: boolean; groups?: Record<string, string> }> {
     if (this.closed) return Promise.reject(new Error('the regular expression guard is closed'));
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
-    return new Promise<boolean>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         // The worker is stuck in that match: end it; the next test gets a fresh one.
@@ -59,9 +66,9 @@ export class RegexGuard {
         reject(new RegexTimeout(regex, text.length, this.budgetMs));
       }, this.budgetMs);
       this.waiting.set(id, {
-        resolve: (ok) => {
+        resolve: (r) => {
           clearTimeout(timer);
-          resolve(ok);
+          resolve(r);
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -75,12 +82,12 @@ export class RegexGuard {
   private spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
-    worker.on('message', (m: { id: number; ok?: boolean; error?: string }) => {
+    worker.on('message', (m: { id: number; ok?: boolean; groups?: Record<string, string>; error?: string }) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
       if (m.error !== undefined) w.reject(new Error(m.error));
-      else w.resolve(Boolean(m.ok));
+      else w.resolve({ ok: Boolean(m.ok), ...(m.groups ? { groups: m.groups } : {}) });
     });
     worker.on('error', (e) => {
       for (const w of this.waiting.values()) w.reject(e);

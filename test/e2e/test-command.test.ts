@@ -170,3 +170,19 @@ describe('cometbot test report paths (spawned)', () => {
     expect(readFileSync(convo, 'utf8')).toBe(before);
   });
 });
+
+describe('cometbot test --list and --shard (spawned)', () => {
+  it('lists the cases without starting anything, and deals them into stable slices that cover each case once', async () => {
+    const dir = join(tempHome(), 'suite');
+    writeConvo(dir, 'b.convo.yaml', 'bot: b\ntests:\n  - name: b1\n    steps:\n      - user: hi\n      - bot: any\n  - name: b2\n    each: { w: [x, y] }\n    steps:\n      - user: "${w}"\n      - bot: any\n');
+    writeConvo(dir, 'a.convo.yaml', 'bot: b\ntests:\n  - name: a1\n    steps:\n      - user: hi\n      - bot: any\n');
+    const list = await runCli(['test', '--list'], { env: { HOME: tempHome() }, cwd: dir });
+    expect(list.code).toBe(0);
+    expect(list.stdout.trim().split('\n')).toEqual(['a.convo.yaml:3  a › a1', 'b.convo.yaml:3  b › b1', 'b.convo.yaml:7  b › b2 [w=x]', 'b.convo.yaml:7  b › b2 [w=y]']);
+    const shards = await Promise.all([1, 2, 3].map((i) => runCli(['test', '--list', '--shard', `${i}/3`], { env: { HOME: tempHome() }, cwd: dir })));
+    const dealt = shards.map((s) => s.stdout.trim().split('\n').filter(Boolean));
+    expect(dealt).toEqual([['a.convo.yaml:3  a › a1', 'b.convo.yaml:7  b › b2 [w=y]'], ['b.convo.yaml:3  b › b1'], ['b.convo.yaml:7  b › b2 [w=x]']]);
+    const bad = await runCli(['test', '--list', '--shard', '0/3'], { env: { HOME: tempHome() }, cwd: dir });
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'error: invalid --shard "0/3"']);
+  });
+});

@@ -44,6 +44,8 @@ export interface ConvoCase {
   allowExtraReplies: boolean;
   /** A reason (or true) to skip the case: reported as skipped, never run. */
   skip?: string;
+  /** Variables the case starts with: a row of its `each` (the name then says which). */
+  vars?: Record<string, string>;
   steps: Step[];
 }
 
@@ -58,6 +60,8 @@ export interface BotExpect {
   text?: string;
   contains?: string[];
   matches?: RegExp;
+  /** `matches` written with `${NAME}`: compiled when the step runs, each value escaped. */
+  matchesTemplate?: { source: string; flags: string };
   type?: string;
   category?: string;
   to?: 'user' | 'group';
@@ -87,6 +91,12 @@ export interface BotStep {
   expect: BotExpect;
   any: boolean;
   within: number;
+  /** Skip messages that do not match until one does within the budget. */
+  eventually?: boolean;
+  /** Variables set from the matched message: NAME → dot path. */
+  save?: Record<string, string>;
+  /** A code check: an exported function of an ES module, the path relative to the file. */
+  check?: { module: string; name: string; file: string };
 }
 
 export interface NoneStep {

@@ -1,7 +1,8 @@
 // Reads a conversation file (YAML, or the same structure in JSON) into the model, checking every key
 // and value against what schema/convo.schema.json describes. Every problem is one line that names
 // file:line:column; all of a file's problems are reported at once, before anything runs.
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { hasReference, namedGroups, referencedVariables } from './variables.js';
 import { parseDuration } from '../duration.js';
 import { isValidUid } from '../validate.js';
 import {
@@ -17,6 +18,7 @@ import {
   type JsonExpectation,
   type Pos,
   type Step,
+  type BotStep,
   type UserStep,
 } from './model.js';
 
@@ -33,12 +35,12 @@ export function formatIssue(issue: ConvoIssue): string {
 
 export type ParseResult = { ok: true; file: ConvoFile } | { ok: false; issues: ConvoIssue[] };
 
-const FILE_KEYS = ['name', 'bot', 'app', 'groupChatSetting', 'as', 'within', 'ackWithin', 'allowExtraReplies', 'users', 'groups', 'tests'];
-const CASE_KEYS = ['name', 'steps', 'as', 'within', 'ackWithin', 'allowExtraReplies', 'skip'];
+const FILE_KEYS = ['name', 'bot', 'app', 'groupChatSetting', 'as', 'within', 'ackWithin', 'allowExtraReplies', 'users', 'groups', 'fragments', 'tests'];
+const CASE_KEYS = ['name', 'steps', 'as', 'within', 'ackWithin', 'allowExtraReplies', 'skip', 'each'];
 const USER_KEYS = ['text', 'as', 'group', 'mention', 'thread', 'custom', 'metadata', 'attachment'];
-const BOT_KEYS = ['any', 'text', 'contains', 'matches', 'type', 'category', 'to', 'receiver', 'thread', 'json', 'within'];
+const BOT_KEYS = ['any', 'text', 'contains', 'matches', 'type', 'category', 'to', 'receiver', 'thread', 'json', 'within', 'eventually', 'save', 'check'];
 const FAULT_KEYS = ['status', 'code', 'retryAfter', 'times'];
-const STEP_KINDS = ['user', 'bot', 'redeliver', 'fault', 'wait'];
+const STEP_KINDS = ['user', 'bot', 'redeliver', 'fault', 'wait', 'include'];
 const GROUP_SETTINGS: GroupChatSetting[] = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'];
 
 type Entries = Map<string, { key: Node; value: Node | null }>;
@@ -183,6 +185,8 @@ function resolveAliases(doc: Document, r: Reader): boolean {
 export interface ParseDefaults {
   within?: number;
   ackWithin?: number;
+  /** Reads another conversation file for `include: other.convo.yaml#NAME` (relative to `from`); undefined when it cannot. */
+  readInclude?: (path: string, from: string) => { path: string; text: string } | undefined;
 }
 
 /** The most a user step may send, in UTF-8 bytes: a test file is not a place for megabytes of text. */
@@ -221,8 +225,13 @@ export function parseConvo(text: string, path: string, defaults: ParseDefaults =
   const groups = top.has('groups') ? readGroups(r, get('groups'), known) : [];
   if (as && !known.has(as)) r.fail(get('as'), unknownUser(as, known));
 
+  const fragments = top.has('fragments') ? readFragments(r, get('fragments')) : new Map<string, Node>();
   const ctx: CaseContext = {
     r,
+    path,
+    fragments,
+    readInclude: defaults.readInclude,
+    including: [],
     bot: bot ?? DEFAULTS.bot,
     users: known,
     groups: new Map([[SEED_GROUP, { guid: SEED_GROUP, name: 'Team', members: [...SEED_USERS], bot: true }], ...groups.map((g) => [g.guid, g] as const)]),
@@ -235,12 +244,13 @@ export function parseConvo(text: string, path: string, defaults: ParseDefaults =
   else {
     const names = new Set<string>();
     for (const item of testsNode.items) {
-      const c = readCase(ctx, item as Node);
-      if (!c) continue;
-      if (names.has(c.name)) r.fail(item as Node, `two cases are named "${c.name}": give each case its own name`);
-      names.add(c.name);
-      tests.push(c);
+      for (const c of readCase(ctx, item as Node)) {
+        if (names.has(c.name)) r.fail(item as Node, `two cases are named "${c.name}": give each case its own name`);
+        names.add(c.name);
+        tests.push(c);
+      }
     }
+    checkVariables(r, testsNode, fragments, tests);
   }
   if (r.issues.length > 0) return { ok: false, issues: r.issues };
   return {
@@ -261,6 +271,12 @@ export function parseConvo(text: string, path: string, defaults: ParseDefaults =
 
 interface CaseContext {
   r: Reader;
+  path: string;
+  /** The file's fragments: NAME → the list of steps, read where they are included. */
+  fragments: Map<string, Node>;
+  readInclude?: ParseDefaults['readInclude'];
+  /** The includes being expanded ("file#NAME"), to report a cycle. */
+  including: string[];
   bot: string;
   users: Set<string>;
   groups: Map<string, ConvoGroup>;
@@ -309,10 +325,10 @@ function readGroups(r: Reader, node: Node | null | undefined, users: Set<string>
   return groups;
 }
 
-function readCase(ctx: CaseContext, node: Node): ConvoCase | undefined {
+function readCase(ctx: CaseContext, node: Node): ConvoCase[] {
   const { r } = ctx;
   const m = r.map(node, CASE_KEYS, 'a test case');
-  if (!m) return undefined;
+  if (!m) return [];
   const name = m.has('name') ? r.string(m.get('name')!.value, 'name') : r.fail(node, 'a test case needs a name');
   const as = m.has('as') ? r.uid(m.get('as')!.value, 'as') : ctx.defaults.as;
   if (as && !ctx.users.has(as)) r.fail(m.get('as')!.value, unknownUser(as, ctx.users));
@@ -331,13 +347,135 @@ function readCase(ctx: CaseContext, node: Node): ConvoCase | undefined {
   else if (!isSeq(stepsNode) || stepsNode.items.length === 0) r.fail(stepsNode ?? m.get('steps')!.key, 'steps must be a non-empty list');
   else {
     const stepCtx = { ...ctx, as: as ?? ctx.defaults.as, within: within ?? ctx.defaults.within };
-    for (const item of stepsNode.items) {
-      const step = readStep(stepCtx, item as Node);
-      if (step) steps.push(step);
+    for (const item of stepsNode.items) steps.push(...readSteps(stepCtx, item as Node));
+  }
+  const rows = m.has('each') ? readEach(r, m.get('each')!.value) : undefined;
+  if (!name) return [];
+  const base: ConvoCase = { name, pos: r.pos(node), as: as ?? ctx.defaults.as, within: within ?? ctx.defaults.within, ackWithin: ackWithin ?? ctx.defaults.ackWithin, allowExtraReplies: allowExtra ?? false, ...(skip ? { skip } : {}), steps };
+  if (!rows) return [base];
+  // One case per row, named with its values in every report.
+  return rows.map((row) => ({ ...base, name: `${name} [${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(', ')}]`, vars: row }));
+}
+
+/** `each:` — a list of maps (one row each), or a map of lists (the product of the lists). */
+function readEach(r: Reader, node: Node | null | undefined): Record<string, string>[] | undefined {
+  const scalar = (n: unknown, what: string): string | undefined => (isScalar(n) && n.value !== null && typeof n.value !== 'object' ? String(n.value) : r.fail(n as Node, `${what} must be a text or a number`));
+  if (isSeq(node) && node.items.length > 0) {
+    const rows: Record<string, string>[] = [];
+    for (const item of node.items) {
+      if (!isMap(item)) {
+        r.fail(item as Node, 'each row must be a map of variables, e.g. { city: Paris }');
+        continue;
+      }
+      const row: Record<string, string> = {};
+      for (const pair of (item as YAMLMap<Node, Node | null>).items as Pair<Node, Node | null>[]) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) r.fail(pair.key, `"${key}" is not a variable name (letters, digits, _)`);
+        const value = scalar(pair.value, `each: ${key}`);
+        if (value !== undefined) row[key] = value;
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+  if (isMap(node) && node.items.length > 0) {
+    let rows: Record<string, string>[] = [{}];
+    for (const pair of (node as YAMLMap<Node, Node | null>).items as Pair<Node, Node | null>[]) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) r.fail(pair.key, `"${key}" is not a variable name (letters, digits, _)`);
+      if (!isSeq(pair.value) || pair.value.items.length === 0) {
+        r.fail(pair.value ?? pair.key, `each: ${key} must be a non-empty list of values`);
+        continue;
+      }
+      const values = (pair.value.items as Node[]).map((v) => scalar(v, `each: ${key}`)).filter((v): v is string => v !== undefined);
+      rows = rows.flatMap((row) => values.map((v) => ({ ...row, [key]: v })));
+    }
+    if (rows.length > 1_000) return r.fail(node, `each makes ${rows.length} cases: at most 1000`);
+    return rows;
+  }
+  return r.fail(node, 'each takes a list of maps ([{city: Paris}, {city: Oslo}]) or a map of lists ({greeting: [hi, hello]})');
+}
+
+/** `fragments: {NAME: [steps]}`: kept as written, read where they are included (with the case's defaults). */
+function readFragments(r: Reader, node: Node | null | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (!isMap(node)) {
+    r.fail(node, 'fragments must be a map from a name to a list of steps');
+    return out;
+  }
+  for (const pair of (node as YAMLMap<Node, Node | null>).items as Pair<Node, Node | null>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!key) r.fail(pair.key, 'a fragment needs a name');
+    else if (!isSeq(pair.value) || pair.value.items.length === 0) r.fail(pair.value ?? pair.key, `fragment ${key} must be a non-empty list of steps`);
+    else out.set(key, pair.value);
+  }
+  return out;
+}
+
+/** A step, or the steps an `include:` brings in. */
+function readSteps(ctx: StepContext, node: Node): Step[] {
+  const { r } = ctx;
+  const entry = isMap(node) && node.items.length === 1 ? ((node as YAMLMap<Node, Node | null>).items[0] as Pair<Node, Node | null>) : undefined;
+  if (!entry || !isScalar(entry.key) || entry.key.value !== 'include') {
+    const step = readStep(ctx, node);
+    return step ? [step] : [];
+  }
+  const ref = r.string(entry.value, 'include');
+  if (!ref) return [];
+  const hash = ref.lastIndexOf('#');
+  const [file, name] = hash >= 0 ? [ref.slice(0, hash), ref.slice(hash + 1)] : ['', ref];
+  let fragments = ctx.fragments;
+  let reader = r;
+  let from = ctx.path;
+  if (file) {
+    const loaded = ctx.readInclude?.(file, ctx.path);
+    if (!loaded) return r.fail(entry.value, `include: cannot read ${file} (a path relative to this file)`) ?? [];
+    const lines = new LineCounter();
+    const doc = parseDocument(loaded.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    reader = new Reader(loaded.path, lines);
+    if (doc.errors.length > 0 || !resolveAliases(doc, reader)) return r.fail(entry.value, `include: ${file} is not valid YAML`) ?? [];
+    const top = isMap(doc.contents) ? (doc.contents as YAMLMap<Node, Node | null>) : undefined;
+    const fragmentsNode = top?.get('fragments', true) as Node | undefined;
+    fragments = fragmentsNode ? readFragments(reader, fragmentsNode) : new Map();
+    from = loaded.path;
+  }
+  const key = `${from}#${name}`;
+  const steps = fragments.get(name);
+  if (!steps) return r.fail(entry.value, `include: no fragment "${name}"${file ? ` in ${file}` : ''} (fragments: ${[...fragments.keys()].join(', ') || 'none'})`) ?? [];
+  if (ctx.including.includes(key)) return r.fail(entry.value, `include: ${ref} includes itself (${[...ctx.including, key].map((k) => k.split('#')[1]).join(' → ')})`) ?? [];
+  const inner: StepContext = { ...ctx, r: reader, path: from, fragments, including: [...ctx.including, key] };
+  const out = (steps as unknown as { items: Node[] }).items.flatMap((item) => readSteps(inner, item));
+  if (reader !== r) r.issues.push(...reader.issues);
+  return out;
+}
+
+/**
+ * Every `${NAME}` used in the file must be set somewhere in it (a named group in `matches`, a `save`,
+ * a row of `each`): one that never is, is a problem before anything runs.
+ */
+function checkVariables(r: Reader, testsNode: Node, fragments: Map<string, Node>, tests: ConvoCase[]): void {
+  const set = new Set<string>();
+  for (const c of tests) {
+    for (const k of Object.keys(c.vars ?? {})) set.add(k);
+    for (const s of c.steps) {
+      if (s.kind !== 'bot') continue;
+      for (const k of Object.keys(s.save ?? {})) set.add(k);
+      for (const k of namedGroups(s.expect.matches?.source ?? s.expect.matchesTemplate?.source ?? '')) set.add(k);
     }
   }
-  if (!name) return undefined;
-  return { name, pos: r.pos(node), as: as ?? ctx.defaults.as, within: within ?? ctx.defaults.within, ackWithin: ackWithin ?? ctx.defaults.ackWithin, allowExtraReplies: allowExtra ?? false, ...(skip ? { skip } : {}), steps };
+  const seen = new Set<string>();
+  for (const root of [testsNode, ...fragments.values()]) {
+    visit(root, {
+      Scalar(_key, node) {
+        if (typeof node.value !== 'string') return;
+        for (const name of referencedVariables(node.value)) {
+          if (set.has(name) || seen.has(`${name}@${node.range?.[0]}`)) continue;
+          seen.add(`${name}@${node.range?.[0]}`);
+          r.fail(node as Node, `\${${name}} is never set in this file: set it with a named group in matches ((?<${name}>…)), save: { ${name}: data.text }, or each (write $\${ for a literal \${)`);
+        }
+      },
+    });
+  }
 }
 
 type StepContext = CaseContext & { as: string; within: number };
@@ -464,18 +602,55 @@ function readBot(ctx: StepContext, value: Node | null, pos: Pos): Step | undefin
   const any = m.has('any') ? r.boolean(node('any'), 'any') === true : false;
   if (m.has('text')) expect.text = r.string(node('text'), 'text');
   if (m.has('contains')) expect.contains = r.strings(node('contains'), 'contains');
-  if (m.has('matches')) expect.matches = r.regex(node('matches'), 'matches');
+  if (m.has('matches')) {
+    const source = r.string(node('matches'), 'matches');
+    if (source !== undefined && hasReference(source)) {
+      // Compiled when the step runs, with the variables' values escaped.
+      const literal = /^\/(.*)\/([dgimsuvy]*)$/s.exec(source);
+      expect.matchesTemplate = literal ? { source: literal[1]!, flags: literal[2]! } : { source, flags: '' };
+    } else expect.matches = r.regex(node('matches'), 'matches');
+  }
   if (m.has('type')) expect.type = r.string(node('type'), 'type');
   if (m.has('category')) expect.category = r.string(node('category'), 'category');
   if (m.has('to')) expect.to = oneOf(r, node('to'), 'to', ['user', 'group'] as const);
   if (m.has('receiver')) expect.receiver = r.uid(node('receiver'), 'receiver');
   if (m.has('thread')) expect.thread = r.boolean(node('thread'), 'thread');
   if (m.has('json')) expect.json = readJsonExpectations(r, node('json'));
-  const checks = Object.keys(expect).length;
+  const eventually = m.has('eventually') ? r.boolean(node('eventually'), 'eventually') === true : false;
+  let save: Record<string, string> | undefined;
+  if (m.has('save')) {
+    save = readSave(r, node('save'));
+  }
+  let check: BotStep['check'];
+  if (m.has('check')) {
+    const ref = r.string(node('check'), 'check');
+    const hash = ref?.lastIndexOf('#') ?? -1;
+    const module = ref && hash >= 0 ? ref.slice(0, hash) : ref;
+    if (module && !/\.(m|c)?js$/.test(module)) r.fail(node('check'), `check: ${module} is not a JavaScript module (.js, .mjs or .cjs), e.g. ./checks.mjs#isPolite`);
+    else if (module) check = { module, name: hash >= 0 ? ref!.slice(hash + 1) : 'default', file: ctx.path };
+  }
+  const checks = Object.keys(expect).length + (check ? 1 : 0) + (save ? 1 : 0);
   if (!any && checks === 0 && typo) return undefined;
   if (!any && checks === 0) return r.fail(value, `a bot step needs at least one check (${BOT_KEYS.slice(1, 10).join(', ')}) or any: true`);
   if (within === undefined) return undefined;
-  return { kind: 'bot', pos, expect, any: any && checks === 0, within };
+  return { kind: 'bot', pos, expect, any: any && checks === 0, within, ...(eventually ? { eventually } : {}), ...(save ? { save } : {}), ...(check ? { check } : {}) };
+}
+
+/** `save: {NAME: dot.path}`: variables from the matched message. */
+function readSave(r: Reader, node: Node | null | undefined): Record<string, string> | undefined {
+  if (!isMap(node)) return r.fail(node, 'save must be a map from a variable name to a dot path in the bot\'s message, e.g. { ticket: data.metadata.ticket }');
+  const out: Record<string, string> = {};
+  for (const pair of (node as YAMLMap<Node, Node | null>).items as Pair<Node, Node | null>[]) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      r.fail(pair.key, `"${name}" is not a variable name (letters, digits, _)`);
+      continue;
+    }
+    const path = r.string(pair.value, `save: ${name}`);
+    if (path && !/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(path)) r.fail(pair.value, `save: "${path}" is not a dot path (e.g. data.text)`);
+    else if (path) out[name] = path;
+  }
+  return out;
 }
 
 function readJsonExpectations(r: Reader, node: Node | null | undefined): JsonExpectation[] | undefined {
