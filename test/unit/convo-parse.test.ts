@@ -93,9 +93,9 @@ describe('parseConvo: the file DESIGN.md shows', () => {
 describe('parseConvo: every problem is one line naming file:line:column', () => {
   it('an unknown key, with the key it probably meant', () => {
     expect(issues('tests:\n  - name: x\n    steps:\n      - bot: { contians: hi }\n')).toEqual([
-      'f.convo.yaml:4:16: unknown key "contians" in a bot step (did you mean "contains"?); allowed: any, text, contains, matches, type, category, to, receiver, thread, json, within, none',
+      'f.convo.yaml:4:16: unknown key "contians" in a bot step (did you mean "contains"?); allowed: any, text, contains, matches, type, category, to, receiver, thread, json, within, eventually, save, check, none',
     ]);
-    expect(issues('test:\n  - name: x\n')[0]).toBe('f.convo.yaml:1:1: unknown key "test" in the file (did you mean "tests"?); allowed: name, bot, app, groupChatSetting, as, within, ackWithin, allowExtraReplies, users, groups, tests');
+    expect(issues('test:\n  - name: x\n')[0]).toBe('f.convo.yaml:1:1: unknown key "test" in the file (did you mean "tests"?); allowed: name, bot, app, groupChatSetting, as, within, ackWithin, allowExtraReplies, users, groups, fragments, tests');
   });
 
   it('a bad duration', () => {
@@ -129,7 +129,7 @@ describe('parseConvo: every problem is one line naming file:line:column', () => 
   it('steps, cases and values of the wrong shape', () => {
     expect(issues('tests: []\n')).toEqual(['f.convo.yaml:1:8: tests must be a list of cases, each with a name and steps']);
     expect(issues('name: x\n')).toEqual(['f.convo.yaml:1:1: the file has no tests: add "tests:" with at least one case (name and steps)']);
-    expect(issues('tests:\n  - name: x\n    steps:\n      - say: hi\n')[0]).toBe('f.convo.yaml:4:9: unknown key "say" in a step; allowed: user, bot, redeliver, fault, wait');
+    expect(issues('tests:\n  - name: x\n    steps:\n      - say: hi\n')[0]).toBe('f.convo.yaml:4:9: unknown key "say" in a step; allowed: user, bot, redeliver, fault, wait, include');
     expect(issues('tests:\n  - name: x\n    steps:\n      - { user: hi, bot: any }\n')[0]).toMatch(/^f\.convo\.yaml:4:9: a step is one of "user:", "bot:"/);
     expect(issues('tests:\n  - name: x\n    steps: [{ redeliver: first }]\n')[0]).toBe('f.convo.yaml:3:26: redeliver takes "last" (the last callback, sent again with the same data.id)');
     expect(issues('tests:\n  - name: x\n    steps: [{ fault: { status: 200 } }]\n')[0]).toBe('f.convo.yaml:3:32: fault status must be a whole number from 400 to 599');
