@@ -9,7 +9,7 @@ import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { lookup } from 'node:dns/promises';
 import { certifiableHost, type RunCertificateAuthority } from './ca.js';
-import { isLoopbackName, refusedTarget } from '../core/proxy-target.js';
+import { isLoopbackName, refusedTarget } from './proxy-target.js';
 
 const COMETCHAT_HOST = /(^|\.)cometchat\.io$/i;
 

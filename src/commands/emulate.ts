@@ -1,5 +1,6 @@
 // `cometbot emulate`: a local CometChat stand-in to build and test a bot with no account.
 import type { Command } from 'commander';
+import { isLoopback as isLoopbackHost } from '../core/loopback.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { parseDuration } from '../core/duration.js';
@@ -205,8 +206,4 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
     printer.before = printer.after = () => undefined;
     rl.close();
   }
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -1,5 +1,6 @@
 // `cometbot listen`: callback server + capture log + tunnel + webhook registration, rendered here.
 import type { Command } from 'commander';
+import { isLoopback as isLoopbackHost } from '../core/loopback.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { safeLine, safeText } from '../core/terminal-text.js';
@@ -156,7 +157,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     register: flags.register !== false,
     cleanup: Boolean(flags.cleanup),
     // An API on this machine (cometbot emulate) can call this machine: the local URL is its webhook.
-    apiIsLocal: conn ? isLoopback(new URL(conn.baseUrl).hostname) : false,
+    apiIsLocal: conn ? isLoopbackHost(new URL(conn.baseUrl).hostname) : false,
     ...(respond ? { respond } : {}),
   });
   if (respond) {
@@ -269,6 +270,4 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   }
 }
 
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+export { isLoopback } from '../core/loopback.js';

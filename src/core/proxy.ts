@@ -1,4 +1,5 @@
 // Which proxy (if any) a request to `target` should use: HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY.
+import { isLoopback } from './loopback.js';
 export interface ProxyEnv {
   httpsProxy?: string;
   httpProxy?: string;
@@ -10,7 +11,7 @@ export function proxyFor(target: URL, env: ProxyEnv): string | undefined {
   if (!proxy) return undefined;
   const host = target.hostname.toLowerCase();
   // Loopback (the emulator, a local test server) never goes through a proxy: it could not reach it.
-  if (host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return undefined;
+  if (isLoopback(host)) return undefined;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   for (const raw of (env.noProxy ?? '').split(/[,\s]+/)) {
     const entry = raw.trim().toLowerCase();

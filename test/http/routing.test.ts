@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { Routing, PRELOAD } from '../../src/bot-process/routing.js';
-import { refusedTarget } from '../../src/core/proxy-target.js';
+import { refusedTarget } from '../../src/bot-process/proxy-target.js';
 import { parseCometChatHost } from '../../src/emulator/server.js';
 import { startEmulator } from '../helpers/emulator.js';
 

@@ -1,7 +1,7 @@
 // The routing proxy's decision on a target address: no test connects anywhere outside 127.0.0.0/8, so
 // the private and link-local cases are checked here, on the decision.
 import { describe, expect, it } from 'vitest';
-import { isLoopbackName, refusedTarget } from '../../src/core/proxy-target.js';
+import { isLoopbackName, refusedTarget } from '../../src/bot-process/proxy-target.js';
 import { certifiableHost } from '../../src/bot-process/ca.js';
 
 describe('refusedTarget', () => {

@@ -1,8 +1,9 @@
-// Which targets the routing proxy may tunnel or forward to. It serves one bot's run: the bot reaches
+// Which targets the routing proxy may tunnel or forward to (a pure decision; node:net only for isIP). It serves one bot's run: the bot reaches
 // loopback directly (NO_PROXY), so a request through the proxy to loopback, link-local or a private
 // network is not the bot's traffic but someone using the proxy as a relay into this machine or its
 // network. Pure, so every address class is tested without opening a connection.
 import { isIP } from 'node:net';
+import { isLoopback } from '../core/loopback.js';
 
 /** Why the proxy refuses to connect to `address` (an IP address, after DNS), or undefined when it may. */
 export function refusedTarget(address: string): string | undefined {
@@ -29,8 +30,7 @@ export function refusedTarget(address: string): string | undefined {
   return 'not an IP address';
 }
 
-/** A name that is loopback before any lookup. */
+/** A name that is loopback before any lookup (localhost, *.localhost, 127.x, ::1). */
 export function isLoopbackName(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return h === 'localhost' || h.endsWith('.localhost');
+  return isLoopback(host);
 }
