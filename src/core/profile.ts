@@ -1,5 +1,6 @@
 // What a profile holds and how flag > env > profile is resolved. Pure: callers pass the inputs in.
 import type { GroupChatSetting, Region } from './validate.js';
+import { GROUP_CHAT_SETTINGS } from './group-chat-setting.js';
 
 export interface Profile {
   appId: string;
@@ -40,7 +41,7 @@ export function findProfile(config: ConfigFile, name: string): Profile | undefin
 }
 
 const REGIONS = ['us', 'eu', 'in'];
-const GROUP_SETTINGS = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'];
+const GROUP_SETTINGS: readonly string[] = GROUP_CHAT_SETTINGS;
 
 /**
  * Checks a profile read from config.json (it may have been edited by hand): the first problem, as the

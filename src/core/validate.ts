@@ -4,8 +4,8 @@ import { UsageError } from '../errors.js';
 export const REGIONS = ['us', 'eu', 'in'] as const;
 export type Region = (typeof REGIONS)[number];
 
-export const GROUP_SETTINGS = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'] as const;
-export type GroupChatSetting = (typeof GROUP_SETTINGS)[number];
+import { GROUP_CHAT_SETTINGS as GROUP_SETTINGS, type GroupChatSetting } from './group-chat-setting.js';
+export { GROUP_SETTINGS, type GroupChatSetting };
 
 const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** CometChat: a bot UID must be under 50 characters. */

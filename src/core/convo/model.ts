@@ -1,5 +1,6 @@
 // The conversation file, parsed: what `cometbot test` runs. Every node keeps where it was written.
-export type GroupChatSetting = 'allMessages' | 'slashedMessages' | 'mentionedMessages' | 'none';
+import type { GroupChatSetting } from '../group-chat-setting.js';
+export type { GroupChatSetting };
 
 export interface Pos {
   line: number;

@@ -3,6 +3,7 @@
 // file:line:column; all of a file's problems are reported at once, before anything runs.
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { hasReference, namedGroups, referencedVariables } from './variables.js';
+import { GROUP_CHAT_SETTINGS } from '../group-chat-setting.js';
 import { parseDuration } from '../duration.js';
 import { isValidUid } from '../validate.js';
 import {
@@ -41,7 +42,7 @@ const USER_KEYS = ['text', 'as', 'group', 'mention', 'thread', 'custom', 'metada
 const BOT_KEYS = ['any', 'text', 'contains', 'matches', 'type', 'category', 'to', 'receiver', 'thread', 'json', 'within', 'eventually', 'save', 'check'];
 const FAULT_KEYS = ['status', 'code', 'retryAfter', 'times'];
 const STEP_KINDS = ['user', 'bot', 'redeliver', 'fault', 'wait', 'include'];
-const GROUP_SETTINGS: GroupChatSetting[] = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'];
+const GROUP_SETTINGS: readonly GroupChatSetting[] = GROUP_CHAT_SETTINGS;
 
 type Entries = Map<string, { key: Node; value: Node | null }>;
 

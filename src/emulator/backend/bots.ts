@@ -3,7 +3,8 @@ import type { DomainContext } from './context.js';
 import { fail, invalid } from './errors.js';
 import type { Bot, GroupChatSetting } from './model.js';
 
-export const GROUP_CHAT_SETTINGS: readonly GroupChatSetting[] = ['allMessages', 'slashedMessages', 'mentionedMessages', 'none'];
+export { GROUP_CHAT_SETTINGS } from '../../core/group-chat-setting.js';
+import { GROUP_CHAT_SETTINGS } from '../../core/group-chat-setting.js';
 
 export interface BotFields {
   webhookURL?: string;

@@ -3,7 +3,8 @@
 export type Json = Record<string, unknown>;
 export type Scope = 'admin' | 'moderator' | 'participant';
 export type GroupType = 'public' | 'private' | 'password';
-export type GroupChatSetting = 'allMessages' | 'slashedMessages' | 'mentionedMessages' | 'none';
+export type { GroupChatSetting } from '../../core/group-chat-setting.js';
+import type { GroupChatSetting } from '../../core/group-chat-setting.js';
 export type ReceiverType = 'user' | 'group';
 
 export interface User {
