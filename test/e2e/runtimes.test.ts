@@ -27,6 +27,9 @@ mkdirSync(GOCACHE, { recursive: true });
 
 const runtimes: { name: string; command: string[]; reply: string; available: boolean; env?: Record<string, string> }[] = [
   { name: 'Node, the undici package’s own request()', command: ['node', 'undici-bot.mjs'], reply: 'undici: hello', available: true },
+  { name: 'Node, got', command: ['node', 'got-bot.mjs'], reply: 'got: hello', available: true },
+  { name: 'Node, axios', command: ['node', 'axios-bot.mjs'], reply: 'axios: hello', available: true },
+  { name: 'Python, requests', command: ['/usr/bin/python3', 'requests_bot.py'], reply: 'requests: hello', available: has('/usr/bin/python3', ['-c', 'import requests']) },
   { name: 'Java, java.net.http.HttpClient', command: ['java', 'EchoBot.java'], reply: 'java: hello', available: has('java', ['-version']) && has('keytool', ['-help']) },
   { name: 'Python, aiohttp with its defaults (trust_env=False)', command: ['/usr/bin/python3', 'aiohttp_bot.py'], reply: 'aiohttp: hello', available: has('/usr/bin/python3', ['-c', 'import aiohttp']) },
   { name: 'Go, net/http', command: ['go', 'run', 'go_bot.go'], reply: 'go: hello', available: has('go', ['version']), env: { GOCACHE, GOPATH: join(GOCACHE, 'path') } },
