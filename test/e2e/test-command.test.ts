@@ -52,7 +52,7 @@ describe('cometbot test (spawned)', () => {
     const r = await runCli(['test', EXAMPLE, '--bot-url', botUrl, '--api-port', String(apiPort)], { env: { HOME: tempHome() } });
     expect(r.stderr).toBe(`emulator http://127.0.0.1:${apiPort}/v3 · bot ${botUrl}\n`);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ echoes a one-to-one message \d+ ms/);
+    expect(r.stdout).toMatch(/✓ echoes a one-to-one message (\d+ ms|\d+\.\d s)/); // 1.4 s on a loaded machine
     expect(r.stdout).toMatch(/✓ retries a rate-limited reply/);
     expect(r.stdout).toMatch(/^4 passed, 0 failed \(.+\)$/m);
     // One file: its latency line is the run's, printed once.
