@@ -63,7 +63,7 @@ describe('cometbot test (spawned)', () => {
     const apiPort = await freePort();
     const botUrl = await startEchoBot(apiPort);
     const dir = tempHome();
-    writeConvo(dir, 'greet.convo.yaml', 'bot: echo-bot\nwithin: 300ms\ntests:\n  - name: greets\n    steps:\n      - user: hi\n      - bot: { text: "Hello alice" }\n  - name: echoes\n    steps:\n      - user: hi\n      - bot: { text: "echo: hi" }\n');
+    writeConvo(dir, 'greet.convo.yaml', 'bot: echo-bot\nwithin: 10s\ntests:\n  - name: greets\n    steps:\n      - user: hi\n      - bot: { text: "Hello alice" }\n  - name: echoes\n    steps:\n      - user: hi\n      - bot: { text: "echo: hi" }\n');
     const r = await runCli(['test', '--bot-url', botUrl, '--api-port', String(apiPort), '--reporter', 'junit=out/report.xml', '--reporter', 'json=out/report.ndjson'], { env: { HOME: tempHome() }, cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ greets');
