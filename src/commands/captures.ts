@@ -260,10 +260,10 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
   const inspector = await startInspector({ port, captureFiles: files, warn: (line) => out.warn(line) });
   if (g.json) out.jsonLine({ event: 'ready', inspectUrl: inspector.url });
   else out.info(`inspector: ${inspector.url}  (read-only; Ctrl-C to stop)`);
-  await new Promise<void>((resolve) => {
-    deps.signals.once('SIGINT', resolve);
-    deps.signals.once('SIGTERM', resolve);
-  });
+  const { untilStopped } = await import('./until-stopped.js');
+  const signals = untilStopped(deps.signals);
+  await signals.stopped;
+  signals.dispose();
   await inspector.close();
 }
 

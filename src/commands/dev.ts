@@ -94,20 +94,15 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
     for (const close of stack.splice(0).reverse()) await close().catch(() => undefined);
   };
   // Ctrl-C: stop everything and exit 0; a second one: the bot's group is killed and 130 at once.
+  const { untilStopped } = await import('./until-stopped.js');
+  const signals = untilStopped(deps.signals);
   let stopRequested: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
-  let signals = 0;
-  let forceRequested: () => void = () => undefined;
-  const forced = new Promise<'forced'>((resolve) => (forceRequested = () => resolve('forced')));
+  const stopped = Promise.race([signals.stopped, new Promise<void>((resolve) => (stopRequested = resolve))]);
   let loop: DevLoop | undefined;
-  const onSignal = () => {
-    signals += 1;
-    if (signals === 1) return stopRequested();
+  const forced = signals.forced.then(() => {
     loop?.killNow();
-    forceRequested();
-  };
-  deps.signals.on('SIGINT', onSignal);
-  deps.signals.on('SIGTERM', onSignal);
+    return 'forced' as const;
+  });
   try {
     let env: Record<string, string | undefined>;
     let emulator: Emulator | undefined;
@@ -165,14 +160,10 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       stopRequested();
     }
   } finally {
-    if ((await Promise.race([closeAll(), forced])) === 'forced') {
-      deps.signals.off('SIGINT', onSignal);
-      deps.signals.off('SIGTERM', onSignal);
-      // eslint-disable-next-line no-unsafe-finally -- a forced stop replaces whatever was thrown
-      throw new CancelledError('stopped at once by a second Ctrl-C', 'the bot was killed; run cometbot dev again');
-    }
-    deps.signals.off('SIGINT', onSignal);
-    deps.signals.off('SIGTERM', onSignal);
+    const outcome = await Promise.race([closeAll(), forced]);
+    signals.dispose();
+    // eslint-disable-next-line no-unsafe-finally -- a forced stop replaces whatever was thrown
+    if (outcome === 'forced') throw new CancelledError('stopped at once by a second Ctrl-C', 'the bot was killed; run cometbot dev again');
   }
   out.info(out.ce.dim('dev: bot stopped'));
 }

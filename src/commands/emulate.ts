@@ -109,12 +109,10 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
 
   const { canPrompt } = await import('../adapters/prompts.js');
   const interactive = !g.json && canPrompt(deps, false);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    deps.signals.once('SIGINT', stop);
-    deps.signals.once('SIGTERM', stop);
-    if (interactive) void chat(emulator, deps, out, flags.as ?? 'alice', printer).then(stop);
-  });
+  const { untilStopped } = await import('./until-stopped.js');
+  const signals = untilStopped(deps.signals);
+  await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, flags.as ?? 'alice', printer)] : [])]);
+  signals.dispose();
   await emulator.close();
   const deliveries = emulator.backend.deliveries().length;
   if (!g.json) out.info(out.ce.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));

@@ -224,26 +224,18 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   void session.selfTest();
 
   // Run until SIGINT/SIGTERM; a second signal forces the exit (130) without waiting for anything.
-  const forced = await new Promise<boolean>((resolve) => {
-    const stop = () => {
-      deps.signals.off('SIGINT', stop);
-      deps.signals.off('SIGTERM', stop);
-      const force = () => {
-        out.info(out.ce.yellow('forced exit'));
-        session.destroy(); // what is queued is still written: nothing acked is lost
-        resolve(true);
-      };
-      deps.signals.once('SIGINT', force);
-      deps.signals.once('SIGTERM', force);
-      void shutdown().then(() => {
-        deps.signals.off('SIGINT', force);
-        deps.signals.off('SIGTERM', force);
-        resolve(false);
-      });
-    };
-    deps.signals.on('SIGINT', stop);
-    deps.signals.on('SIGTERM', stop);
-  });
+  const { untilStopped } = await import('./until-stopped.js');
+  const signals = untilStopped(deps.signals);
+  await signals.stopped;
+  const forced = await Promise.race([
+    shutdown().then(() => false),
+    signals.forced.then(() => {
+      out.info(out.ce.yellow('forced exit'));
+      session.destroy(); // what is queued is still written: nothing acked is lost
+      return true;
+    }),
+  ]);
+  signals.dispose();
   if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished', 'every acknowledged request is in the capture file; forwards and replies still queued were dropped');
 
   async function shutdown(): Promise<void> {

@@ -109,15 +109,15 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
 
   let interrupted = false;
   let running = false;
-  const onSignal = () => {
-    if (interrupted) return run.killNow(); // a second signal: no grace period for the bot
+  const { untilStopped } = await import('./until-stopped.js');
+  const signals = untilStopped(deps.signals);
+  void signals.stopped.then(() => {
     interrupted = true;
     run.interrupt();
     // Still starting (the bot not listening yet): stop everything now.
     if (!running) void run.close();
-  };
-  deps.signals.on('SIGINT', onSignal);
-  deps.signals.on('SIGTERM', onSignal);
+  });
+  void signals.forced.then(() => run.killNow()); // a second signal: no grace period for the bot
   try {
     try {
       const { apiUrl } = await run.start();
@@ -139,8 +139,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     if (summary.failed > 0 || summary.late.length > 0 || summary.botExited) throw new ReportedFailure(EXIT.failure);
     return summary;
   } finally {
-    deps.signals.off('SIGINT', onSignal);
-    deps.signals.off('SIGTERM', onSignal);
+    signals.dispose();
     await run.close();
   }
 }
