@@ -117,15 +117,8 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
       out.info(`${out.ce.bold('cometbot dev')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}, bot ${out.ce.bold(uid)} at ${botUrl.href}`);
     } else {
       uid = conn!.profile.bot.uid;
-      env = {
-        COMETCHAT_APP_ID: conn!.profile.appId,
-        COMETCHAT_REGION: conn!.profile.region,
-        COMETCHAT_API_KEY: conn!.apiKey,
-        COMETCHAT_API_URL: conn!.baseUrl,
-        COMETCHAT_BOT_UID: uid,
-        COMETCHAT_CALLBACK_USERNAME: conn!.profile.callback.username,
-        COMETCHAT_CALLBACK_PASSWORD: conn!.profile.callback.password,
-      };
+      const { botEnvironment } = await import('../bot-process/bot-env.js');
+      env = botEnvironment({ appId: conn!.profile.appId, region: conn!.profile.region, apiKey: conn!.apiKey, apiUrl: conn!.baseUrl, botUid: uid, credentials: conn!.profile.callback });
     }
     loop = new DevLoop({
       bot: { command: command[0]!, args: command.slice(1), env: { ...deps.env, ...env, PORT: String(botPort) }, cwd, keeperDirs },
@@ -174,7 +167,7 @@ function badDuration(value: string): never {
 
 /** The emulator, with the bot registered and its CometChat calls routed to it. */
 async function startEmulated(deps: Deps, conn: Connection | undefined, uid: string, botUrl: URL, apiPort: number, stack: (() => Promise<unknown>)[], command: string[]) {
-  const [{ Emulator }, { Routing }] = await Promise.all([import('../emulator/server.js'), import('../bot-process/routing.js')]);
+  const [{ Emulator }, { Routing }, { botEnvironment }] = await Promise.all([import('../emulator/server.js'), import('../bot-process/routing.js'), import('../bot-process/bot-env.js')]);
   const env = readEnv(deps.env);
   const appId = env.appId ?? conn?.profile.appId ?? 'emulator';
   const region = (env.region ?? conn?.profile.region ?? 'us').toLowerCase();
@@ -199,13 +192,7 @@ async function startEmulated(deps: Deps, conn: Connection | undefined, uid: stri
     runDir: routing.dir,
     env: {
       ...routing.env(deps.env.NODE_OPTIONS, { PYTHONPATH: deps.env.PYTHONPATH, JAVA_TOOL_OPTIONS: deps.env.JAVA_TOOL_OPTIONS }),
-      COMETCHAT_APP_ID: appId,
-      COMETCHAT_REGION: region,
-      COMETCHAT_API_KEY: emulator.apiKey,
-      COMETCHAT_API_URL: emulator.baseUrl,
-      COMETCHAT_BOT_UID: uid,
-      COMETCHAT_CALLBACK_USERNAME: credentials.username,
-      COMETCHAT_CALLBACK_PASSWORD: credentials.password,
+      ...botEnvironment({ appId, region, apiKey: emulator.apiKey, apiUrl: emulator.baseUrl, botUid: uid, credentials }),
     },
   };
 }

@@ -86,20 +86,14 @@ export class TestRun extends EventEmitter<TestRunEvents> {
 
   /** The bot, unchanged, with CometChat's hosts routed to the emulator; resolves once its port answers. */
   private async startBot(bot: BotCommand, emulator: Emulator): Promise<void> {
-    const [{ Routing, startsJvm }, { BotProcess }] = await Promise.all([import('../bot-process/routing.js'), import('../bot-process/bot-process.js')]);
+    const [{ Routing, startsJvm }, { BotProcess }, { botEnvironment }] = await Promise.all([import('../bot-process/routing.js'), import('../bot-process/bot-process.js'), import('../bot-process/bot-env.js')]);
     this.routing = await Routing.start(new URL(emulator.url), { tmp: bot.tmp, userCaFile: bot.env.SSL_CERT_FILE, jvm: startsJvm(bot.command, bot.args) });
     const { app, credentials } = this.opts;
     const env: Record<string, string | undefined> = {
       ...bot.env,
       ...this.routing.env(bot.env.NODE_OPTIONS, { PYTHONPATH: bot.env.PYTHONPATH, JAVA_TOOL_OPTIONS: bot.env.JAVA_TOOL_OPTIONS }),
       PORT: String(bot.port),
-      COMETCHAT_APP_ID: app.appId,
-      COMETCHAT_REGION: app.region,
-      COMETCHAT_API_KEY: app.apiKey,
-      COMETCHAT_API_URL: emulator.baseUrl,
-      COMETCHAT_BOT_UID: this.opts.botUid,
-      COMETCHAT_CALLBACK_USERNAME: credentials?.username,
-      COMETCHAT_CALLBACK_PASSWORD: credentials?.password,
+      ...botEnvironment({ appId: app.appId, region: app.region, apiKey: app.apiKey, apiUrl: emulator.baseUrl, botUid: this.opts.botUid, credentials }),
     };
     this.botProcess = new BotProcess({ command: bot.command, args: bot.args, env, keeperDirs: [this.routing.dir] });
     if (bot.onOutput) this.botProcess.on('output', (o) => bot.onOutput!(o.line, o.stream));
