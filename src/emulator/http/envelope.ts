@@ -1,7 +1,7 @@
 // CometChat's HTTP envelope: `{data, meta?}` or `{error:{message, devMessage, source, code, details?}}`,
 // reading bodies within the limit, and what the request log may keep (secrets redacted).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, fail } from '../backend/errors.js';
+import { fail, type ApiError } from '../backend/errors.js';
 import type { Json } from '../backend/model.js';
 import { isObject } from './input.js';
 
@@ -67,4 +67,3 @@ export function redactBody(body: Json): Json {
   return 'password' in body ? { ...body, password: '[redacted]' } : body;
 }
 
-export { ApiError };
