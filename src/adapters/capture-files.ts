@@ -246,3 +246,9 @@ function indexOfByte(fd: number, byte: number, from: number, size: number): numb
   }
   return -1;
 }
+
+/** A capture id as a file name: letters, digits, "-", "_" and "." only, never ".." or a path. */
+export function fixtureName(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120);
+  return name || 'capture';
+}

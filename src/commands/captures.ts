@@ -1,5 +1,7 @@
 // `cometbot captures`: list, show, schema, replay, export (and inspect) what CometChat sent.
 import type { Command } from 'commander';
+import { collect } from '../core/collect.js';
+import { parsePositiveInt } from '../core/validate.js';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
@@ -81,14 +83,7 @@ All subcommands read every capture file (newest first) unless --file is given.`,
   return captures;
 }
 
-function parseLimit(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`invalid --limit "${raw}": expected a positive whole number`, 'e.g. --limit 20');
-  return Number(raw);
-}
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** The capture files to read (every file in the captures dir, newest first, or --file). */
 async function open(flags: CommonFlags, deps: Deps): Promise<CaptureReader> {
@@ -126,7 +121,7 @@ async function find(reader: CaptureReader, id: string, out: Output, options: { r
 export const DEFAULT_LIST_LIMIT = 50;
 
 export async function runList(flags: CommonFlags & { limit?: string; all?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
-  const limit = flags.all ? Infinity : flags.limit ? parseLimit(flags.limit) : DEFAULT_LIST_LIMIT;
+  const limit = flags.all ? Infinity : flags.limit ? parsePositiveInt(flags.limit) : DEFAULT_LIST_LIMIT;
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
   const records = await reader.newest(limit);
@@ -214,7 +209,7 @@ export async function runReplay(id: string, flags: CommonFlags & { to: string; a
 export async function runExport(id: string, flags: CommonFlags & { out: string; redact?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);
   const reader = await open(flags, deps);
-  const { Redactor } = await import('../core/redact.js');
+  const [{ Redactor }, { fixtureName }] = await Promise.all([import('../core/redact.js'), import('../adapters/capture-files.js')]);
   const redactor = flags.redact ? new Redactor() : undefined;
   try {
     mkdirSync(flags.out, { recursive: true });
@@ -265,12 +260,6 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
   await signals.stopped;
   signals.dispose();
   await inspector.close();
-}
-
-/** A capture id as a file name: letters, digits, "-", "_" and "." only, never ".." or a path. */
-export function fixtureName(id: string): string {
-  const name = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120);
-  return name || 'capture';
 }
 
 async function checkDrift(file: string, now: Record<string, unknown>, out: Output, g: GlobalOptions): Promise<void> {

@@ -2,6 +2,7 @@
 // either a local emulator with its chat prompt plays CometChat (--emulate), or listen's tunnel brings
 // the real CometChat's callbacks and forwards them to the bot (--tunnel).
 import type { Command } from 'commander';
+import { collect } from '../core/collect.js';
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
@@ -66,9 +67,6 @@ and exits 0; a second Ctrl-C exits 130 at once.`,
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: GlobalOptions): Promise<void> {
   if (command.length === 0) throw new UsageError('no bot command', 'give the command that runs your bot after --: cometbot dev -- node bot.js');

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { isLoopback as isLoopbackHost } from '../core/loopback.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
-import { parseDuration } from '../core/duration.js';
+import { parseDelays } from '../core/duration.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Delivery } from '../emulator/backend/index.js';
-import { CliError, UsageError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { parsePort, validateAppId, validateRegion } from '../core/validate.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
@@ -61,19 +61,13 @@ Scripts can read GET /_emulator/state for conversations and callback deliveries.
     });
 }
 
-/** `10s,30s` or milliseconds `10000,30000` (what listen --respond measured). */
-export function parseDelays(raw: string | undefined): number[] | undefined {
-  if (raw === undefined) return undefined;
-  const delays = raw.split(',').map((s) => parseDuration(s.trim()));
-  if (delays.some((d) => d === undefined)) throw new UsageError(`invalid --retry-delays "${raw}"`, 'e.g. --retry-delays 10s,30s (or milliseconds: 10000,30000)');
-  return delays as number[];
-}
+export { parseDelays };
 
 export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptions): Promise<void> {
   const port = parsePort(flags.port ?? String(DEFAULT_EMULATOR_PORT));
   const appId = validateAppId(flags.appId ?? 'emulator');
   const region = validateRegion(flags.region ?? 'us');
-  const retryDelaysMs = parseDelays(flags.retryDelays);
+  const retryDelaysMs = parseDelays(flags.retryDelays, '--retry-delays');
   const out = await createOutput(deps, g);
   const { Emulator } = await import('../emulator/server.js');
   if (flags.operations) {

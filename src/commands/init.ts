@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import type { Output } from '../adapters/output.js';
-import type { CometChatClient, Json } from '../adapters/cometchat-client.js';
+import type { BotOutcome, BotSettings } from '../provision/provision.js';
 import type { Prompts } from '../adapters/prompts.js';
-import { CliError, ApiError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { readEnv } from '../env.js';
 import { apiBaseUrl, findProfile, pick, resolveSettings, type Profile } from '../core/profile.js';
 import {
@@ -140,11 +140,15 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
   store.checkWritable();
   const baseUrl = apiBaseUrl(appId, region, apiUrlOverride);
   const client = await createClient(out, baseUrl, apiKey, deps.env, deps.sleep);
-  const userCreated = await out.spin(`Checking user ${uid}…`, ensureUser(client, { uid, name, avatar: flags.avatar }, out));
+  const { ensureUser, ensureBot } = await import('../provision/provision.js');
+  const userOutcome = await out.spin(`Checking user ${uid}…`, ensureUser(client, { uid, name, avatar: flags.avatar }));
+  out.success(userOutcome === 'reused' ? `user ${uid} already exists: reusing it` : `created user ${uid} (${name})`);
+  const userCreated = userOutcome === 'created';
   let botConfigured = false;
   if (flags.bot !== false) {
-    const outcome = await out.spin(`Registering bot ${uid}…`, ensureBot(client, { uid, groupChatSetting, ...callback }, out, mayAdopt));
-    botConfigured = outcome.configured;
+    const outcome = await out.spin(`Registering bot ${uid}…`, ensureBot(client, { uid, groupChatSetting, ...callback }, mayAdopt));
+    renderBotOutcome(outcome, { uid, groupChatSetting, ...callback }, out);
+    botConfigured = outcome.kind !== 'refused';
     callback = outcome.credentials;
   } else {
     out.info(`skipped bot registration (--no-bot)`);
@@ -199,76 +203,23 @@ function check(validate: (v: string) => unknown): (v: string) => true | string {
   };
 }
 
-async function ensureUser(client: CometChatClient, user: { uid: string; name: string; avatar?: string }, out: Output): Promise<boolean> {
-  try {
-    await client.getUser(user.uid);
-    out.success(`user ${user.uid} already exists: reusing it`);
-    return false;
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.code !== 'ERR_UID_NOT_FOUND') throw e;
+/** What the registration did, as init says it; a refused /bots API gets the dashboard steps. */
+function renderBotOutcome(outcome: BotOutcome, bot: BotSettings, out: Output): void {
+  if (outcome.kind !== 'refused') {
+    if (outcome.adopted) out.info(`bot ${bot.uid} already has Basic Auth: keeping its credentials (--rotate-credentials makes new ones)`);
+    if (outcome.kind === 'created') out.success(`registered bot ${bot.uid} with Basic Auth (it is enabled when cometbot listen sets its webhook URL)`);
+    else if (outcome.kind === 'updated') out.success(`updated bot ${bot.uid} (Basic Auth, group setting ${bot.groupChatSetting})`);
+    else out.success(`bot ${bot.uid} already registered with these settings`);
+    return;
   }
-  try {
-    await client.createUser(user.avatar ? user : { uid: user.uid, name: user.name });
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'ERR_UID_ALREADY_EXISTS') {
-      throw new CliError(
-        `user ${user.uid} exists but is deactivated, so it cannot be used as a bot`,
-        `reactivate it (Dashboard → Users, or PUT /users with {"uidsToActivate":["${user.uid}"]}) and run init again, or pick another --uid`,
-      );
-    }
-    throw e;
-  }
-  out.success(`created user ${user.uid} (${user.name})`);
-  return true;
-}
-
-interface BotSettings {
-  uid: string;
-  groupChatSetting: GroupChatSetting;
-  username: string;
-  password: string;
-}
-
-async function ensureBot(client: CometChatClient, bot: BotSettings, out: Output, mayAdopt: boolean): Promise<{ configured: boolean; credentials: { username: string; password: string } }> {
-  let credentials = { username: bot.username, password: bot.password };
-  try {
-    let current: Json | undefined;
-    try {
-      current = await client.getBot(bot.uid);
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.code !== 'ERR_BOT_NOT_FOUND') throw e;
-    }
-    if (mayAdopt && current?.useBasicAuth === true && typeof current.username === 'string' && typeof current.password === 'string' && current.username && current.password) {
-      credentials = { username: current.username, password: current.password };
-      out.info(`bot ${bot.uid} already has Basic Auth: keeping its credentials (--rotate-credentials makes new ones)`);
-    }
-    const wanted: Json = { useBasicAuth: true, ...credentials, groupChatSetting: bot.groupChatSetting };
-    if (!current) {
-      await client.createBot({ uid: bot.uid, ...wanted });
-      out.success(`registered bot ${bot.uid} with Basic Auth (it is enabled when cometbot listen sets its webhook URL)`);
-    } else if (Object.entries(wanted).some(([k, v]) => current![k] !== v)) {
-      await client.updateBot(bot.uid, wanted);
-      out.success(`updated bot ${bot.uid} (Basic Auth, group setting ${bot.groupChatSetting})`);
-    } else {
-      out.success(`bot ${bot.uid} already registered with these settings`);
-    }
-    return { configured: true, credentials };
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    // A refusal is the route missing (404) or the plan or key without access (403). A 5xx or 429 that
-    // outlasted the retries is an outage: fail, and say to try again.
-    if (e.status >= 500 || e.status === 429) throw new CliError(`the /bots API is not answering (${e.code}, HTTP ${e.status})`, 'this looks temporary: run cometbot init again in a minute');
-    if (e.status !== 404 && e.status !== 403 && e.code !== 'AUTH_ERR_NO_ACCESS') throw e;
-    // /bots is new and may not exist for every plan or region: never fail init for it.
-    out.warn(`the /bots API was refused (${e.code}, HTTP ${e.status}); register the bot in the dashboard instead:`);
-    out.info(`  Dashboard → AI Agents → Custom Bots → Add`);
-    out.info(`    UID:           ${bot.uid}`);
-    out.info(`    URL:           the public URL that cometbot listen prints`);
-    out.info(`    Group setting: ${bot.groupChatSetting}`);
-    // The password has to be pasted, so a person at a terminal sees it; a log (piped stderr) does not.
-    const password = out.interactiveStderr ? bot.password : '(hidden off a terminal: see callback.password in cometbot init --json, or the profile)';
-    out.info(`    Security:      Basic Auth, username ${bot.username}, password ${password}`);
-    out.info(`    Enable:        on`);
-    return { configured: false, credentials };
-  }
+  // /bots is new and may not exist for every plan or region: never fail init for it.
+  out.warn(`the /bots API was refused (${outcome.code}, HTTP ${outcome.status}); register the bot in the dashboard instead:`);
+  out.info(`  Dashboard → AI Agents → Custom Bots → Add`);
+  out.info(`    UID:           ${bot.uid}`);
+  out.info(`    URL:           the public URL that cometbot listen prints`);
+  out.info(`    Group setting: ${bot.groupChatSetting}`);
+  // The password has to be pasted, so a person at a terminal sees it; a log (piped stderr) does not.
+  const password = out.interactiveStderr ? outcome.credentials.password : '(hidden off a terminal: see callback.password in cometbot init --json, or the profile)';
+  out.info(`    Security:      Basic Auth, username ${outcome.credentials.username}, password ${password}`);
+  out.info(`    Enable:        on`);
 }

@@ -1,6 +1,7 @@
 // `cometbot listen`: callback server + capture log + tunnel + webhook registration, rendered here.
 import type { Command } from 'commander';
 import { isLoopback as isLoopbackHost } from '../core/loopback.js';
+import { parseListenOptions, parseRespond } from '../listen/options.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { safeLine, safeText } from '../core/terminal-text.js';
@@ -10,8 +11,7 @@ import type { CometChatClient } from '../adapters/cometchat-client.js';
 import { SELFTEST_TIMEOUT_MS } from '../listen/public-endpoint.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
-import { parsePort, validateUrl } from '../core/validate.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
+import { formatDuration } from '../core/duration.js';
 import { randomAlphanumeric } from '../core/credentials.js';
 import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 
@@ -74,46 +74,8 @@ Every request is written to the capture file before it is answered 200; see it w
     });
 }
 
-interface Parsed {
-  port: number;
-  host: string;
-  path: string;
-  forwardTo?: URL;
-  inspectPort: number;
-}
-
-/** `503`, `503x2`: the status and how many deliveries of each callback get it. */
-export function parseRespond(respond: string | undefined, delay: string | undefined): { status: number; times: number; delayMs: number } | undefined {
-  if (respond === undefined && delay === undefined) return undefined;
-  let status = 200;
-  let times = 1;
-  if (respond !== undefined) {
-    const m = /^\s*(\d{3})(?:\s*x\s*(\d+))?\s*$/i.exec(respond);
-    if (!m || Number(m[1]) < 200 || Number(m[1]) > 599 || (m[2] !== undefined && Number(m[2]) < 1)) {
-      throw new UsageError(`invalid --respond "${respond}"`, 'write a status, optionally times how many deliveries: --respond 503, --respond 503x2');
-    }
-    status = Number(m[1]);
-    times = m[2] === undefined ? 1 : Number(m[2]);
-  }
-  const delayMs = delay === undefined ? 0 : parseDuration(delay);
-  if (delayMs === undefined) throw new UsageError(`invalid --delay "${delay}"`, 'write a duration: --delay 3s, --delay 2500ms');
-  return { status, times, delayMs };
-}
-
-function parseFlags(flags: ListenFlags): Parsed {
-  const path = flags.path ?? '/';
-  if (!path.startsWith('/')) throw new UsageError(`invalid --path "${path}": it must start with /`, 'e.g. --path /cometchat');
-  return {
-    port: parsePort(flags.port ?? '3978'),
-    host: flags.host ?? '127.0.0.1',
-    path,
-    forwardTo: flags.forwardTo ? validateUrl(flags.forwardTo, '--forward-to') : undefined,
-    inspectPort: parsePort(flags.inspectPort ?? '3979', '--inspect-port'),
-  };
-}
-
 export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions): Promise<void> {
-  const parsed = parseFlags(flags);
+  const parsed = parseListenOptions(flags);
   const out = await createOutput(deps, g);
   const env = readEnv(deps.env);
 
@@ -263,3 +225,4 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
 }
 
 export { isLoopback } from '../core/loopback.js';
+export { parseRespond };

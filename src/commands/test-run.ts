@@ -3,47 +3,26 @@ import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
-import type { ReporterName, ReporterTarget } from '../testing/reporters/index.js';
 import type { RunSummary } from '../testing/results.js';
 import type { TestFlags } from './test.js';
 import { CliError, ConfigError, EXIT, ReportedFailure, UsageError } from '../errors.js';
 import { findProfile, profileProblem } from '../core/profile.js';
-import { parseDuration } from '../core/duration.js';
+import { parseDurationFlag } from '../core/duration.js';
 import { parsePort, validateUrl } from '../core/validate.js';
 import { readEnv } from '../env.js';
 import { generateCredentials } from '../core/credentials.js';
 import { createOutput, openConfig, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
-import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
+import { DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 
-export function parseReporters(values: string[]): ReporterTarget[] {
-  const targets = (values.length ? values : ['pretty']).map((value) => {
-    const at = value.indexOf('=');
-    const name = (at < 0 ? value : value.slice(0, at)).trim();
-    const file = at < 0 ? undefined : value.slice(at + 1).trim();
-    if (!['pretty', 'junit', 'tap', 'json'].includes(name)) throw new UsageError(`unknown reporter "${name}"`, 'use pretty, junit, tap or json, e.g. --reporter junit=report.xml');
-    if (file === '') throw new UsageError(`--reporter ${name}= needs a file name`, `e.g. --reporter ${name}=report.${name === 'junit' ? 'xml' : name}`);
-    return { name: name as ReporterName, ...(file ? { file } : {}) };
-  });
-  const toStdout = targets.filter((t) => !t.file).length;
-  if (toStdout > 1) throw new UsageError('only one reporter can write to stdout', 'send the others to files: --reporter junit=report.xml');
-  // Reports written to files (CI) still leave the readable report in the log.
-  return toStdout === 0 ? [{ name: 'pretty' }, ...targets] : targets;
-}
-
-function durationFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`invalid ${flag} "${value}"`, `write a duration: ${flag} 250ms, 2s or 1.5s`);
-  return ms;
-}
 
 export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions, command: string[] = []): Promise<RunSummary> {
   // Every local check first: flags, files, the bot's URL. Nothing starts before they pass.
+  const [{ parseReporters }, { parseShard, shardCases, selectCases, emptySummary }] = await Promise.all([import('../testing/reporters/index.js'), import('../testing/selection.js')]);
   const reporters = parseReporters(flags.reporter?.length ? flags.reporter : g.json ? ['json'] : []);
-  const within = durationFlag(flags.within, '--within');
-  const ackWithin = durationFlag(flags.ackWithin, '--ack-within');
-  const startTimeout = durationFlag(flags.startTimeout, '--start-timeout') ?? 15_000;
+  const within = parseDurationFlag(flags.within, '--within');
+  const ackWithin = parseDurationFlag(flags.ackWithin, '--ack-within');
+  const startTimeout = parseDurationFlag(flags.startTimeout, '--start-timeout') ?? 15_000;
   const startsBot = command.length > 0;
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   if (!flags.botUrl && !startsBot && !flags.list) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
@@ -69,7 +48,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   }
   if (files.length === 0) throw new UsageError(`shard ${shard!.index}/${shard!.count} holds no case`, `there are fewer cases than shards: use at most ${shard!.count - 1} shards`);
   const credentials = startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
-  const app = emulatedApp(files, deps, flags);
+  const app = (await import('../testing/emulated-app.js')).emulatedApp(files, flags, readEnv(deps.env));
 
   const { TestRun } = await import('../testing/run.js');
   const run = new TestRun({
@@ -126,7 +105,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
       if (interrupted) throw new ReportedFailure(EXIT.cancelled);
       throw startError(e, apiPort, deps);
     }
-    if (!startsBot) await assertReachable(botUrl);
+    if (!startsBot) await (await import('../adapters/reachable.js')).assertReachable(botUrl);
     running = true;
     const summary = await run.run();
     try {
@@ -160,38 +139,6 @@ function normalisePath(path: string | undefined): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 
-/** `--shard I/N`: whole numbers with 1 ≤ I ≤ N. */
-function parseShard(raw: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`invalid --shard "${raw}"`, 'write the slice and the number of slices, e.g. --shard 2/4 (from 1/N to N/N)');
-  return { index, count };
-}
-
-/**
- * The I-th of N slices: every case in file order (files as discovered, sorted by path), dealt round
- * robin, so each machine that sees the same files makes the same slices and each case runs once.
- */
-export function shardCases(files: ConvoFile[], index: number, count: number): ConvoFile[] {
-  let k = 0;
-  return files
-    .map((f) => ({ ...f, tests: f.tests.filter(() => k++ % count === index - 1) }))
-    .filter((f) => f.tests.length > 0);
-}
-
-function emptySummary(): RunSummary {
-  const none = { p50: null, p95: null };
-  return { passed: 0, failed: 0, skipped: 0, ms: 0, ack: none, reply: none, notRun: 0, interrupted: false, late: [] };
-}
-
-function selectCases(files: ConvoFile[], grep: string): ConvoFile[] {
-  const needle = grep.toLowerCase();
-  return files
-    .map((f) => ({ ...f, tests: f.tests.filter((c) => `${f.name} ${c.name}`.toLowerCase().includes(needle)) }))
-    .filter((f) => f.tests.length > 0);
-}
-
 /** With --bot-url: env COMETCHAT_CALLBACK_USERNAME/PASSWORD, else the profile's callback credentials, else none. */
 async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): Promise<Credentials | null> {
   const env = readEnv(deps.env);
@@ -205,35 +152,3 @@ async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): P
   return profile.callback;
 }
 
-/** The app the emulator plays: the files' app, the flags, the environment, else the emulator's defaults. */
-function emulatedApp(files: ConvoFile[], deps: Deps, flags: TestFlags): { appId: string; region: string; apiKey: string; anyApiKey: boolean; named: boolean } {
-  const env = readEnv(deps.env);
-  const app = files.find((f) => f.app)?.app;
-  const appId = app?.id ?? flags.appId ?? env.appId;
-  const region = app?.region ?? flags.region ?? env.region;
-  if (region !== undefined && !['us', 'eu', 'in'].includes(region.toLowerCase())) throw new UsageError(`invalid region "${region}": expected us, eu or in`);
-  const apiKey = app?.apiKey ?? flags.apiKey ?? env.apiKey;
-  return { appId: appId ?? 'emulator', region: region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined, named: appId !== undefined };
-}
-
-/** The bot must accept connections before the first case: say so at once rather than fail every case. */
-async function assertReachable(url: URL): Promise<void> {
-  const { connect } = await import('node:net');
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const error = await new Promise<string | undefined>((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(2_000, () => {
-      socket.destroy();
-      resolve('no answer within 2 s');
-    });
-    socket.once('connect', () => {
-      socket.end();
-      resolve(undefined);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-  if (error) {
-    throw new CliError(`cannot reach the bot at ${url.href} (${error})`, `start your bot first (with COMETCHAT_API_URL pointing at this run's emulator), or check --bot-url`);
-  }
-}

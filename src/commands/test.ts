@@ -2,6 +2,7 @@
 // This half (flags and help) is in the entry bundle, so `cometbot test --help` loads nothing else;
 // the run is in test-run.ts.
 import type { Command } from 'commander';
+import { collect } from '../core/collect.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { globalOptions } from './global-options.js';
@@ -89,8 +90,5 @@ export function splitCommand(operands: string[], rawArgs: readonly string[]): { 
   return { paths: operands.slice(0, operands.length - count), command: operands.slice(operands.length - count) };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 

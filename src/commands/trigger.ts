@@ -1,6 +1,7 @@
 // `cometbot trigger`: a synthetic callback, shaped as CometChat sends it, POSTed with Basic Auth to
 // listen or straight to your bot. Stripe's `trigger`, for CometChat.
 import type { Command } from 'commander';
+import { collect } from '../core/collect.js';
 import type { Deps } from '../deps.js';
 import type { Credentials } from '../core/basic-auth.js';
 import { SUMMARY } from './summaries.js';
@@ -61,9 +62,6 @@ Exit 1 when the answer is not 2xx or nothing answers.`,
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export async function runTrigger(kindArg: string | undefined, flags: TriggerFlags, deps: Deps, g: GlobalOptions): Promise<void> {
   const out = await createOutput(deps, g);

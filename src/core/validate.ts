@@ -126,3 +126,9 @@ export function parsePort(raw: string, flag = '--port'): number {
   }
   return n;
 }
+
+/** A positive whole number for `flag` (e.g. --limit 20). */
+export function parsePositiveInt(raw: string, flag = '--limit'): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`invalid ${flag} "${raw}": expected a positive whole number`, `e.g. ${flag} 20`);
+  return Number(raw);
+}

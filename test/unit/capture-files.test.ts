@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import { CaptureReader, linesBackwards, listCaptureFiles } from '../../src/adapters/capture-files.js';
-import { fixtureName } from '../../src/commands/captures.js';
+import { fixtureName } from '../../src/adapters/capture-files.js';
 import { tempHome } from '../helpers/deps.js';
 
 const rec = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, receivedAt: '2026-11-25T12:00:00.000Z', verdict: 'accepted', status: 200, json: true, body: { n: id }, ...extra });

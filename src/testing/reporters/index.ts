@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, wri
 import { dirname, resolve } from 'node:path';
 import type { Colors } from '../../adapters/colors.js';
 import type { Reporter } from './reporter.js';
+import { UsageError } from '../../errors.js';
 
 export type ReporterName = 'pretty' | 'junit' | 'tap' | 'json';
 export const REPORTER_NAMES: readonly ReporterName[] = ['pretty', 'junit', 'tap', 'json'];
@@ -87,6 +88,22 @@ function makeParents(dir: string): void {
     at = up;
   }
   for (const d of missing) mkdirSync(d);
+}
+
+/** `--reporter NAME[=FILE]`, repeatable: at most one to stdout; when all go to files, pretty still goes to stdout. */
+export function parseReporters(values: string[]): ReporterTarget[] {
+  const targets = (values.length ? values : ['pretty']).map((value) => {
+    const at = value.indexOf('=');
+    const name = (at < 0 ? value : value.slice(0, at)).trim();
+    const file = at < 0 ? undefined : value.slice(at + 1).trim();
+    if (!['pretty', 'junit', 'tap', 'json'].includes(name)) throw new UsageError(`unknown reporter "${name}"`, 'use pretty, junit, tap or json, e.g. --reporter junit=report.xml');
+    if (file === '') throw new UsageError(`--reporter ${name}= needs a file name`, `e.g. --reporter ${name}=report.${name === 'junit' ? 'xml' : name}`);
+    return { name: name as ReporterName, ...(file ? { file } : {}) };
+  });
+  const toStdout = targets.filter((t) => !t.file).length;
+  if (toStdout > 1) throw new UsageError('only one reporter can write to stdout', 'send the others to files: --reporter junit=report.xml');
+  // Reports written to files (CI) still leave the readable report in the log.
+  return toStdout === 0 ? [{ name: 'pretty' }, ...targets] : targets;
 }
 
 async function createReporter(name: ReporterName, write: (s: string) => void, colors: Colors | undefined, verbose: boolean): Promise<Reporter> {
