@@ -39,7 +39,7 @@ const layout = {
     b.onResolve({ filter: /^\.\/commands\// }, (args) => (args.kind === 'dynamic-import' && args.importer.endsWith('main.ts') ? { path: args.path, external: true } : undefined));
     b.onResolve({ filter: /^\.\/[a-z-]+-run\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: `./commands/${args.path.slice(2)}`, external: true } : undefined));
     // Likewise the bot-process wing (the X.509 library, and a preload found next to its own module).
-    b.onResolve({ filter: /^\.\.\/(testing|bot-process)\// }, (args) => (args.kind === 'dynamic-import' ? { path: `../${args.path}`, external: true } : undefined));
+    b.onResolve({ filter: /^\.\.\/(testing|bot-process|scaffold)\// }, (args) => (args.kind === 'dynamic-import' ? { path: `../${args.path}`, external: true } : undefined));
   },
 };
 

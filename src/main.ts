@@ -41,6 +41,7 @@ export async function buildProgram(deps: Deps, argv: readonly string[] = []): Pr
       `
 Examples:
   $ cometbot demo                                   # the whole loop offline, no account needed
+  $ cometbot new my-bot --template python           # a correct bot with tests and CI, in a new folder
   $ cometbot init --app-id 2541abc --region eu --uid support-bot
   $ cometbot listen                                 # callback server + ngrok tunnel + capture log
   $ cometbot say --to alice "Hello from the bot"
@@ -72,6 +73,7 @@ const COMMANDS: readonly (readonly [keyof typeof SUMMARY, () => Promise<Register
   ['test', async () => registerTest],
   ['trigger', async () => (await import('./commands/trigger.js')).registerTrigger],
   ['dev', async () => (await import('./commands/dev.js')).registerDev],
+  ['new', async () => (await import('./commands/new.js')).registerNew],
 ];
 
 /** The command named on the command line; 'all' when that cannot be told cheaply (help, typos). */

@@ -176,10 +176,11 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (!g.json) {
       out.data('');
-      out.data(`${out.c.green.bold('Demo complete')} in ${seconds} s. Next, with your own CometChat app:`);
-      out.data('  cometbot init            # creates the bot user and registers the bot');
-      out.data('  cometbot listen          # public URL via ngrok (NGROK_AUTHTOKEN), captures every payload');
-      out.data('  cometbot captures schema --format typescript > payload.d.ts');
+      out.data(`${out.c.green.bold('Demo complete')} in ${seconds} s. Next, your own bot (still offline):`);
+      out.data('  cometbot new my-bot                    # a correct bot with its tests and CI (--template node|typescript|python)');
+      out.data('  cd my-bot && cometbot dev -- node bot.js   # chat with it; it restarts when you save');
+      out.data('  cometbot test -- node bot.js           # run tests/bot.convo.yaml against it');
+      out.data('Then with your CometChat app: cometbot init, cometbot listen --forward-to http://localhost:3000/');
     } else out.jsonLine({ done: true, seconds: Number(seconds) });
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);

@@ -11,6 +11,7 @@ export const SUMMARY = {
   test: 'run conversation tests (*.convo.yaml) against your bot through the emulator; pretty, JUnit, TAP or JSON reports',
   trigger: 'POST a synthetic callback, shaped as CometChat sends it, to listen or your bot',
   dev: 'run your bot, restart it on save, and chat with it through the emulator (or the real CometChat via the tunnel)',
+  new: 'write a small, correct bot (Node, TypeScript or Python) with its tests and CI into a new folder',
 } as const;
 
 /** How each command appears in the top-level command list. */
@@ -24,4 +25,5 @@ export const USAGE_TERM: Record<keyof typeof SUMMARY, string> = {
   test: 'test [options] [paths...] [-- COMMAND]',
   trigger: 'trigger [options] [kind]',
   dev: 'dev [options] -- COMMAND [ARG...]',
+  new: 'new [options] [dir]',
 };
