@@ -5,32 +5,19 @@ import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
 import type { RunSummary } from '../testing/results.js';
 import type { TestFlags } from './test.js';
-import { CliError, ConfigError, EXIT, ReportedFailure, UsageError } from '../errors.js';
+import { CliError, ConfigError, EXIT, isCliError, ReportedFailure, UsageError } from '../errors.js';
 import { findProfile, profileProblem } from '../core/profile.js';
-import { parseDurationFlag } from '../core/duration.js';
-import { parsePort, validateUrl } from '../core/validate.js';
 import { readEnv } from '../env.js';
 import { generateCredentials } from '../core/credentials.js';
-import { createOutput, openConfig, type GlobalOptions } from './context.js';
+import { createClient, createOutput, openConfig, type GlobalOptions } from './context.js';
+import type { LiveTarget } from '../testing/live/live-stage.js';
 import { safeLine } from '../core/terminal-text.js';
-import { DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 
 
 export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions, command: string[] = []): Promise<RunSummary> {
   // Every local check first: flags, files, the bot's URL. Nothing starts before they pass.
-  const [{ parseReporters }, { parseShard, shardCases, selectCases, emptySummary }] = await Promise.all([import('../testing/reporters/index.js'), import('../testing/selection.js')]);
-  const reporters = parseReporters(flags.reporter?.length ? flags.reporter : g.json ? ['json'] : []);
-  const within = parseDurationFlag(flags.within, '--within');
-  const ackWithin = parseDurationFlag(flags.ackWithin, '--ack-within');
-  const startTimeout = parseDurationFlag(flags.startTimeout, '--start-timeout') ?? 15_000;
-  const startsBot = command.length > 0;
-  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
-  if (!flags.botUrl && !startsBot && !flags.list) throw new UsageError('no bot to test', 'pass the webhook URL of your running bot (--bot-url http://localhost:3000/), or let cometbot start it: cometbot test -- node bot.js');
-  if (flags.botPath !== undefined && !startsBot) throw new UsageError('--bot-path is for a bot cometbot starts (-- COMMAND)', 'with --bot-url, put the path in the URL');
-  const botPort = startsBot && !flags.botUrl ? await (await import('../adapters/free-port.js')).freePort() : undefined;
-  const botUrl = flags.botUrl ? validateUrl(flags.botUrl, '--bot-url') : new URL(`http://127.0.0.1:${botPort ?? 9}${normalisePath(flags.botPath)}`); // 9: --list starts no bot
-  if (startsBot && !['127.0.0.1', 'localhost', '[::1]'].includes(botUrl.hostname)) throw new UsageError(`--bot-url ${botUrl.href} is not on this machine`, 'a bot cometbot starts listens on 127.0.0.1: --bot-url http://127.0.0.1:3000/');
-  const apiPort = parsePort(flags.apiPort ?? (startsBot ? '0' : String(DEFAULT_EMULATOR_PORT)), '--api-port');
+  const [{ parseTestOptions }, { shardCases, selectCases, emptySummary }] = await Promise.all([import('../testing/options.js'), import('../testing/selection.js')]);
+  const { reporters, within, ackWithin, startTimeoutMs, shard, startsBot, botUrl, apiPort, live } = await parseTestOptions(flags, command, g.json);
   const out = await createOutput(deps, g);
   const cwd = process.cwd();
   const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
@@ -47,8 +34,9 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     return emptySummary();
   }
   if (files.length === 0) throw new UsageError(`shard ${shard!.index}/${shard!.count} holds no case`, `there are fewer cases than shards: use at most ${shard!.count - 1} shards`);
-  const credentials = startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
-  const app = (await import('../testing/emulated-app.js')).emulatedApp(files, flags, readEnv(deps.env));
+  const liveTarget = live ? await openLiveTarget(flags, deps, out, g) : undefined;
+  const credentials = live ? null : startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
+  const app = liveTarget ? { appId: liveTarget.appId, region: liveTarget.region, apiKey: '', anyApiKey: false, named: true } : (await import('../testing/emulated-app.js')).emulatedApp(files, flags, readEnv(deps.env));
 
   const { TestRun } = await import('../testing/run.js');
   const run = new TestRun({
@@ -60,6 +48,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     strictAppId: app.named,
     botUid: files[0]!.bot,
     failFast: flags.failFast,
+    ...(liveTarget ? { live: liveTarget } : {}),
     ...(startsBot
       ? {
           bot: {
@@ -67,7 +56,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
             args: command.slice(1),
             env: { ...deps.env },
             port: Number(botUrl.port),
-            startTimeoutMs: startTimeout,
+            startTimeoutMs,
             ...(flags.verbose ? { onOutput: (line: string) => deps.stderr.write(`${out.ce.dim('bot │')} ${safeLine(line)}\n`) } : {}),
           },
         }
@@ -100,12 +89,13 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   try {
     try {
       const { apiUrl } = await run.start();
-      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(`emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`));
+      const where = liveTarget ? `live ${liveTarget.appId}/${liveTarget.region} (${apiUrl}) · bot ${files[0]!.bot} as deployed` : `emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`;
+      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(where));
     } catch (e) {
       if (interrupted) throw new ReportedFailure(EXIT.cancelled);
       throw startError(e, apiPort, deps);
     }
-    if (!startsBot) await (await import('../adapters/reachable.js')).assertReachable(botUrl);
+    if (!startsBot && !liveTarget) await (await import('../adapters/reachable.js')).assertReachable(botUrl);
     running = true;
     const summary = await run.run();
     try {
@@ -124,6 +114,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
 }
 
 function startError(e: unknown, apiPort: number, deps: Deps): CliError {
+  if (isCliError(e)) return e as CliError; // said already (a live app's bot or key, the network)
   const err = e as NodeJS.ErrnoException & { output?: string[]; hint?: string };
   if (Array.isArray(err.output)) {
     // The bot did not start: its last words say why.
@@ -132,11 +123,6 @@ function startError(e: unknown, apiPort: number, deps: Deps): CliError {
   }
   if (err.code === 'EADDRINUSE') return new CliError(`--api-port ${apiPort} is already in use (is cometbot emulate running?)`, 'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints');
   return new CliError(`cannot start the test run (${err.code ?? err.message})`, 'run again with COMETBOT_DEBUG=1 for details');
-}
-
-function normalisePath(path: string | undefined): string {
-  if (!path) return '/';
-  return path.startsWith('/') ? path : `/${path}`;
 }
 
 /** With --bot-url: env COMETCHAT_CALLBACK_USERNAME/PASSWORD, else the profile's callback credentials, else none. */
@@ -152,3 +138,18 @@ async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): P
   return profile.callback;
 }
 
+
+/** --live: the app (flags > env > profile), a REST client for it, and this run's id for its groups. */
+async function openLiveTarget(flags: TestFlags, deps: Deps, out: Output, g: GlobalOptions): Promise<LiveTarget> {
+  const [{ resolveLiveApp }, { randomAlphanumeric }] = await Promise.all([import('../testing/live/live-options.js'), import('../core/credentials.js')]);
+  const config = (await openConfig(deps, out)).load();
+  const profile = findProfile(config, g.profile);
+  const app = resolveLiveApp(flags, readEnv(deps.env), profile, g.profile);
+  const client = await createClient(out, app.baseUrl, app.apiKey, deps.env, deps.sleep);
+  return {
+    ...app,
+    client,
+    runId: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
+    onNote: (line) => out.info(out.ce.dim(safeLine(line))),
+  };
+}

@@ -24,6 +24,9 @@ export interface TestFlags {
   appId?: string;
   region?: string;
   apiKey?: string;
+  live?: boolean;
+  livePrefix?: string;
+  keep?: boolean;
 }
 
 export function registerTest(program: Command, deps: Deps): Command {
@@ -39,6 +42,9 @@ export function registerTest(program: Command, deps: Deps): Command {
     .option('--app-id <id>', 'the app the emulator plays (default: the file\'s app, env COMETCHAT_APP_ID, else "emulator")')
     .option('--region <region>', 'its region (env COMETCHAT_REGION, default us)')
     .option('--api-key <key>', 'the REST API key the bot must send (env COMETCHAT_API_KEY; default: any key)')
+    .option('--live', 'run the files against the bot as deployed on a real CometChat app (the profile\'s, or COMETCHAT_APP_ID/REGION/API_KEY)')
+    .option('--live-prefix <prefix>', 'with --live: prefix of the file\'s users on the app (default cbt-: alice → cbt-alice)')
+    .option('--keep', 'with --live: keep the groups the run made (deleted at the end otherwise)')
     .option('--reporter <name[=file]>', 'pretty (default), junit, tap or json; =FILE writes to a file; repeatable', collect, [])
     .option('--grep <text>', 'run only cases whose suite or name contains this text')
     .option('--fail-fast', 'stop at the first failing case')
@@ -58,6 +64,7 @@ Examples:
   $ cometbot test greet.convo.yaml --bot-url http://localhost:3000/ --grep "group" --verbose
   $ cometbot test tests/ --shard 1/3 -- node bot.js   # one of three CI jobs
   $ cometbot test tests/ --list
+  $ cometbot test tests/ --live --profile staging   # the same files against the deployed bot
 
 A conversation file (hello.convo.yaml):
   bot: my-bot

@@ -1,8 +1,8 @@
-// Runs one conversation case against the bot through the emulator: steps in order, each waiting on
-// the emulator's events (a delivery answered, a bot message stored), never on fixed sleeps.
-import type { Emulator, BotMessageEvent, OutboxEntry } from '../emulator/server.js';
+// Runs one conversation case against the bot on a stage (the emulator, or a real app with --live):
+// steps in order, each waiting on the stage's events (a delivery answered, a bot message), never on fixed sleeps.
+import type { BotMessageEvent, OutboxEntry } from '../emulator/server.js';
+import type { Stage } from './stage.js';
 import type { Delivery, DeliveryAttempt } from '../emulator/backend/index.js';
-import type { Credentials } from '../core/basic-auth.js';
 import type { BotStep, ConvoCase, ConvoFile, FaultStep, NoneStep, Step, UserStep } from '../core/convo/model.js';
 import { stepLabel } from '../core/convo/model.js';
 import { diffLines, getPath, matchBotMessage, mismatchSummary, regexChecks, type BotMessage } from '../core/convo/match.js';
@@ -14,11 +14,10 @@ import { formatDuration } from '../core/duration.js';
 import type { CaseResult, Failure, RefusedCall, StepResult, TranscriptLine } from './results.js';
 
 export interface Arena {
-  emulator: Emulator;
+  /** The emulator, or a real app (`test --live`). */
+  stage: Stage;
   /** The bot's webhook URL. */
   botUrl: string;
-  /** Basic Auth the emulator signs callbacks with; null = none. */
-  credentials: Credentials | null;
   signal: AbortSignal;
   /** Regular expressions from the files run here, under a time budget. */
   regex: RegexGuard;
@@ -59,7 +58,7 @@ interface Arrived {
 }
 
 /** Extra time the relay waits past ackWithin, so a late answer is reported with its real time. */
-const ACK_GRACE_MS = 1_000;
+export const ACK_GRACE_MS = 1_000;
 
 export async function runCase(arena: Arena, file: ConvoFile, c: ConvoCase, created?: (result: CaseResult) => void): Promise<CaseResult> {
   const result: CaseResult = { file: file.path, suite: file.name, name: c.name, line: c.pos.line, status: 'passed', ms: 0, steps: [], transcript: [], refused: [], ackMs: [], replyMs: [] };
@@ -114,12 +113,12 @@ class CaseRun implements CaseSink {
     private readonly result: CaseResult,
   ) {
     this.vars = new Map(Object.entries(c.vars ?? {}));
-    const { emulator } = arena;
-    const onOutbox = (e: OutboxEntry) => this.outbox(e);
-    emulator.on('outbox', onOutbox);
+    const { stage } = arena;
+    const onRestCall = (e: OutboxEntry) => this.outbox(e);
+    stage.on('rest-call', onRestCall);
     arena.enter(this);
     this.detach = () => {
-      emulator.off('outbox', onOutbox);
+      stage.off('rest-call', onRestCall);
       arena.leave();
     };
   }
@@ -134,7 +133,7 @@ class CaseRun implements CaseSink {
 
   async execute(): Promise<void> {
     try {
-      this.setUp();
+      this.arena.stage.setUp(this.file, this.c);
       for (const step of this.c.steps) {
         const stepStarted = performance.now();
         const record: StepResult = { line: step.pos.line, kind: stepLabel(step), status: 'passed', ms: 0 };
@@ -167,24 +166,6 @@ class CaseRun implements CaseSink {
     this.result.failure = failure;
   }
 
-  /** Fresh state: the seed users, the file's users and groups, and the bot pointed at its webhook. */
-  private setUp(): void {
-    const { emulator, botUrl, credentials } = this.arena;
-    const { file } = this;
-    emulator.reset();
-    // A redelivery is a step, not a timer: no automatic retries.
-    emulator.setCallbackPolicy({ timeoutMs: this.c.ackWithin + ACK_GRACE_MS, retryDelaysMs: [] });
-    const { backend } = emulator;
-    for (const u of file.users) backend.ensureUser(u.uid, u.name);
-    backend.registerBot({ uid: file.bot, webhookURL: botUrl, groupChatSetting: file.groupChatSetting, ...(credentials ? { username: credentials.username, password: credentials.password } : {}) });
-    // The seed group holds the bot (as a new app's sample group would once the bot is added), unless the file redefines it.
-    if (!file.groups.some((g) => g.guid === 'team') && backend.groups.find('team')) backend.addMembers('team', [file.bot]);
-    for (const g of file.groups) {
-      if (backend.groups.find(g.guid)) backend.groups.remove(g.guid);
-      backend.createGroup(g.guid, { name: g.name, members: [...g.members, ...(g.bot ? [file.bot] : [])] });
-    }
-  }
-
   private async step(step: Step): Promise<void> {
     switch (step.kind) {
       case 'user':
@@ -205,38 +186,49 @@ class CaseRun implements CaseSink {
   }
 
   private async user(raw: UserStep): Promise<void> {
-    const { emulator } = this.arena;
+    const { stage } = this.arena;
     const step = this.bind(() => bindUser(raw, this.vars, this.env));
-    const body = userMessageBody(step, this.file.bot, (uid) => emulator.entityOf(uid));
+    const body = userMessageBody(step, this.file.bot, (uid) => stage.entityOf(uid));
     let parentId: string | undefined;
     if (step.thread === 'last') {
       parentId = this.lastBotMessageId;
       if (!parentId) throw new StepFailure('thread: last, but the bot has sent no message in this case yet');
     }
     this.say(describeUserMessage(step.as, body) + (parentId ? ` (thread of #${parentId})` : ''));
-    let outcome;
+    let sent;
     try {
-      outcome = emulator.userMessage(step.as, body as unknown as Record<string, unknown>, parentId);
+      sent = await this.race(stage.send(this.file, step, body, parentId));
     } catch (e) {
+      if (e instanceof StepFailure || isInterrupted(e)) throw e;
       throw new StepFailure(`CometChat refused the user's message: ${(e as Error).message}`);
     }
-    const mine = outcome.deliveries.filter((d) => d.bot === this.file.bot);
-    if (mine.length === 0) {
-      const why = outcome.skipped.find((s) => s.bot === this.file.bot)?.reason ?? 'no bot receives it';
+    if (sent.trackId !== undefined) {
+      // A real app: no callback to see; the bot's replies to this message are attributed to it.
+      this.unrelayed = undefined;
+      this.track(sent.trackId);
+      return;
+    }
+    if (sent.deliveries.length === 0) {
+      const why = sent.unrelayed ?? 'no bot receives it';
       this.say(`  not relayed to ${this.file.bot}: ${why}`);
       this.unrelayed = why;
       return;
     }
     this.unrelayed = undefined;
-    for (const d of mine) await this.awaitAck(d, 'callback');
+    for (const d of sent.deliveries) await this.awaitAck(d, 'callback');
+  }
+
+  /** Replies to `id` (a callback, or a tracked user message) belong to this case; latency counts from now. */
+  private track(id: number): void {
+    this.callbackStart.set(id, performance.now());
+    this.repliesTo.set(id, 0);
+    this.arena.own(id);
   }
 
   private async awaitAck(delivery: Delivery, label: string): Promise<void> {
     this.lastDelivery = delivery;
-    this.callbackStart.set(delivery.id, performance.now());
-    this.repliesTo.set(delivery.id, 0);
-    this.arena.own(delivery.id);
-    const attempt = await this.race(this.arena.emulator.nextAttempt(delivery));
+    this.track(delivery.id);
+    const attempt = await this.race(this.arena.stage.nextAttempt(delivery));
     this.checkAck(delivery, attempt, label);
   }
 
@@ -343,14 +335,14 @@ class CaseRun implements CaseSink {
   private async redeliver(): Promise<void> {
     const previous = this.lastDelivery;
     if (!previous) throw new StepFailure('redeliver: last, but no callback was delivered in this case yet');
-    const again = this.arena.emulator.redeliver(previous);
+    const again = this.arena.stage.redeliver(previous);
     if (!again) throw new StepFailure('redeliver: the last callback is no longer kept by the emulator');
     this.say(`redeliver callback #${previous.id} (same data.id ${previous.messageId})`);
     await this.awaitAck(again, 'redelivery');
   }
 
   private fault(step: FaultStep): void {
-    this.arena.emulator.backend.injectFault({ status: step.status, code: step.code, times: step.times, ...(step.retryAfter !== undefined ? { retryAfter: step.retryAfter } : {}) });
+    this.arena.stage.injectFault(step);
     this.say(`fault: the bot's next ${step.times === 1 ? 'REST call gets' : `${step.times} REST calls get`} ${step.status} ${step.code}${step.retryAfter !== undefined ? ` (Retry-After ${step.retryAfter})` : ''}`);
   }
 

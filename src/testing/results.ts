@@ -95,6 +95,8 @@ export interface RunSummary extends Latency {
   interrupted: boolean;
   /** Replies that came after their case was reported: any makes the run fail. */
   late: LateReply[];
-  /** The started bot exited during the run (the message says how). */
+  /** The started bot exited during the run, or a real app stopped answering (the message says how). */
   botExited?: string;
+  /** `test --live`: the real app the run played against, APP_ID/REGION. */
+  live?: string;
 }

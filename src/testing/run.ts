@@ -5,7 +5,10 @@ import type { BotMessageEvent, Emulator } from '../emulator/server.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { ConvoFile } from '../core/convo/model.js';
 import { percentiles } from '../core/stats.js';
-import { describeBotMessage, isInterrupted, runCase, type Arena, type CaseSink } from './case-runner.js';
+import { ACK_GRACE_MS, describeBotMessage, isInterrupted, runCase, type Arena, type CaseSink } from './case-runner.js';
+import { EmulatorStage, type Stage } from './stage.js';
+import type { LiveTarget } from './live/live-stage.js';
+import { emulatorOnlyReason } from './live/emulator-only.js';
 import type { BotMessage } from '../core/convo/match.js';
 import { RegexGuard } from './regex-guard.js';
 import type { Routing } from '../bot-process/routing.js';
@@ -41,6 +44,8 @@ export interface TestRunOptions {
   botUid?: string;
   /** The app id was named (file, flag, environment): calls for another app are refused. */
   strictAppId?: boolean;
+  /** Run against a real CometChat app through its public REST API instead of an emulator (`--live`). */
+  live?: LiveTarget;
 }
 
 export interface TestRunEvents {
@@ -53,7 +58,7 @@ export interface TestRunEvents {
 }
 
 export class TestRun extends EventEmitter<TestRunEvents> {
-  private emulator?: Emulator;
+  private stage?: Stage;
   private routing?: Routing;
   private botProcess?: BotProcess;
   private readonly abort = new AbortController();
@@ -73,13 +78,23 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     this.botUrl = opts.botUrl;
   }
 
-  /** Starts the emulator (and the bot, when the run starts it); resolves with the REST base URL. */
-  async start(): Promise<{ apiUrl: string; emulator: Emulator }> {
+  /**
+   * Starts the emulator (and the bot, when the run starts it), or with `live` checks the real app and
+   * sets it up for the run; resolves with the REST base URL.
+   */
+  async start(): Promise<{ apiUrl: string; emulator?: Emulator }> {
+    if (this.opts.live) {
+      const { LiveStage } = await import('./live/live-stage.js');
+      const stage = new LiveStage(this.opts.live, this.opts.files);
+      this.stage = stage;
+      await stage.prepare(this.abort.signal);
+      return { apiUrl: stage.apiUrl };
+    }
     const { Emulator } = await import('../emulator/server.js');
     const { app } = this.opts;
     const emulator = new Emulator({ port: this.opts.apiPort, appId: app.appId, region: app.region, apiKey: app.apiKey, anyApiKey: app.anyApiKey, strictAppId: this.opts.strictAppId, retryDelaysMs: [] });
     await emulator.start();
-    this.emulator = emulator;
+    this.stage = new EmulatorStage(emulator, () => this.botUrl, this.opts.credentials, ACK_GRACE_MS);
     if (this.opts.bot) await this.startBot(this.opts.bot, emulator);
     return { apiUrl: emulator.baseUrl, emulator };
   }
@@ -120,13 +135,12 @@ export class TestRun extends EventEmitter<TestRunEvents> {
 
   /** Runs every case; resolves with the summary (also emitted as `end`). */
   async run(): Promise<RunSummary> {
-    const emulator = this.emulator;
-    if (!emulator) throw new Error('TestRun.start() first');
+    const stage = this.stage;
+    if (!stage) throw new Error('TestRun.start() first');
     let entering: CaseResult | undefined;
     const arena: Arena = {
-      emulator,
+      stage,
       botUrl: this.botUrl,
-      credentials: this.opts.credentials,
       signal: this.abort.signal,
       regex: this.regex,
       enter: (sink) => {
@@ -140,7 +154,13 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       },
     };
     const onBotMessage = (e: BotMessageEvent) => this.route(e);
-    emulator.on('bot-message', onBotMessage);
+    stage.on('bot-message', onBotMessage);
+    // A real app that stops answering ends the run as a bot that exits does: said once, the rest not run.
+    const onBroken = (why: string) => {
+      this.botExit ??= why;
+      this.current?.sink.fatal(why);
+    };
+    stage.on('broken', onBroken);
     const started = performance.now();
     const all: CaseResult[] = [];
     const total = this.opts.files.reduce((n, f) => n + f.tests.length, 0);
@@ -154,8 +174,10 @@ export class TestRun extends EventEmitter<TestRunEvents> {
         let result: CaseResult;
         if (this.botExit) break;
         const printed = this.botProcess?.mark() ?? 0;
+        // Live, a case that needs what only the emulator can do (a fault, a redelivery…) is skipped, saying so.
+        const emulatorOnly = stage.live ? emulatorOnlyReason(c) : undefined;
         try {
-          result = await runCase(arena, file, c, (r) => (entering = r));
+          result = await runCase(arena, file, emulatorOnly ? { ...c, skip: emulatorOnly } : c, (r) => (entering = r));
         } catch (e) {
           if (isInterrupted(e)) {
             stopped = true;
@@ -181,8 +203,18 @@ export class TestRun extends EventEmitter<TestRunEvents> {
       this.emit('file-end', { file: file.path, suite: file.name, ...count(results), ms: Math.round(performance.now() - fileStarted), ...latency(results) });
       if (this.botExit) stopped = true;
     }
-    emulator.off('bot-message', onBotMessage);
-    const summary: RunSummary = { ...count(all), ms: Math.round(performance.now() - started), ...latency(all), notRun: total - all.length, interrupted: this.abort.signal.aborted, late: [...this.late], ...(this.botExit ? { botExited: this.botExit } : {}) };
+    stage.off('bot-message', onBotMessage);
+    stage.off('broken', onBroken);
+    const summary: RunSummary = {
+      ...count(all),
+      ms: Math.round(performance.now() - started),
+      ...latency(all),
+      notRun: total - all.length,
+      interrupted: this.abort.signal.aborted,
+      late: [...this.late],
+      ...(this.botExit ? { botExited: this.botExit } : {}),
+      ...(stage.live ? { live: stage.live } : {}),
+    };
     this.emit('end', summary);
     return summary;
   }
@@ -224,10 +256,10 @@ export class TestRun extends EventEmitter<TestRunEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.abort.abort();
-      // The bot first (it may still be talking to the emulator), then its routing, then the emulator.
+      // The bot first (it may still be talking to the emulator), then its routing, then the stage.
       await this.botProcess?.stop();
       await this.routing?.close();
-      await this.emulator?.close();
+      await this.stage?.close();
       await this.regex.close();
     })();
     return this.closing;

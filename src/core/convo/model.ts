@@ -42,6 +42,8 @@ export interface ConvoCase {
   as: string;
   within: number;
   ackWithin: number;
+  /** The case itself sets ackWithin (a check only the emulator can make: `test --live` skips the case). */
+  ackWithinSet?: boolean;
   allowExtraReplies: boolean;
   /** A reason (or true) to skip the case: reported as skipped, never run. */
   skip?: string;

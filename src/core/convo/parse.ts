@@ -352,7 +352,7 @@ function readCase(ctx: CaseContext, node: Node): ConvoCase[] {
   }
   const rows = m.has('each') ? readEach(r, m.get('each')!.value) : undefined;
   if (!name) return [];
-  const base: ConvoCase = { name, pos: r.pos(node), as: as ?? ctx.defaults.as, within: within ?? ctx.defaults.within, ackWithin: ackWithin ?? ctx.defaults.ackWithin, allowExtraReplies: allowExtra ?? false, ...(skip ? { skip } : {}), steps };
+  const base: ConvoCase = { name, pos: r.pos(node), as: as ?? ctx.defaults.as, within: within ?? ctx.defaults.within, ackWithin: ackWithin ?? ctx.defaults.ackWithin, allowExtraReplies: allowExtra ?? false, ...(skip ? { skip } : {}), ...(m.has('ackWithin') ? { ackWithinSet: true } : {}), steps };
   if (!rows) return [base];
   // One case per row, named with its values in every report.
   return rows.map((row) => ({ ...base, name: `${name} [${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(', ')}]`, vars: row }));

@@ -33,6 +33,6 @@ export class JsonReporter implements Reporter {
   fileEnd(_s: FileSummary): void {}
 
   end(s: RunSummary): void {
-    this.write(jsonLine({ event: 'summary', passed: s.passed, failed: s.failed, skipped: s.skipped, ms: s.ms, ack: s.ack, reply: s.reply, ...(s.notRun ? { notRun: s.notRun } : {}), ...(s.interrupted ? { interrupted: true } : {}), ...(s.late.length ? { late: s.late.length } : {}), ...(s.botExited ? { botExited: s.botExited } : {}) }));
+    this.write(jsonLine({ event: 'summary', passed: s.passed, failed: s.failed, skipped: s.skipped, ms: s.ms, ack: s.ack, reply: s.reply, ...(s.notRun ? { notRun: s.notRun } : {}), ...(s.interrupted ? { interrupted: true } : {}), ...(s.late.length ? { late: s.late.length } : {}), ...(s.botExited ? { botExited: s.botExited } : {}), ...(s.live ? { live: s.live } : {}) }));
   }
 }

@@ -49,7 +49,9 @@ export class JUnitReporter implements Reporter {
         id: id++,
         package: file,
       });
-      suite.ele('properties').ele('property', { name: 'file', value: file }).up().ele('property', { name: 'latency', value: summary ? latencyLine(summary) : '' });
+      const properties = suite.ele('properties');
+      properties.ele('property', { name: 'file', value: file }).up().ele('property', { name: 'latency', value: summary ? latencyLine(summary) : '' });
+      if (s.live) properties.ele('property', { name: 'live', value: s.live });
       for (const c of cases) {
         const testcase = suite.ele('testcase', { name: c.name, classname: suiteName, time: seconds(c.ms), file, line: c.line });
         if (c.status === 'skipped') testcase.ele('skipped', { message: c.skipReason ?? 'skipped' });

@@ -49,8 +49,9 @@ export class PrettyReporter implements Reporter {
     if (s.botExited) this.write(`${this.c.red(safeLine(s.botExited))}: the cases after it were not run\n`);
     const counts = [`${s.passed} passed`, `${s.failed} failed`, ...(s.skipped ? [`${s.skipped} skipped`] : [])].join(', ');
     const color = s.failed > 0 || s.late.length > 0 ? this.c.red : this.c.green;
-    const tail = s.interrupted ? ` — interrupted, ${s.notRun} not run` : s.botExited && s.notRun > 0 ? ` — the bot exited, ${s.notRun} not run` : s.notRun > 0 ? ` — stopped at the first failure (--fail-fast), ${s.notRun} not run` : '';
+    const tail = s.interrupted ? ` — interrupted, ${s.notRun} not run` : s.botExited && s.notRun > 0 ? ` — ${s.live ? 'the app stopped answering' : 'the bot exited'}, ${s.notRun} not run` : s.notRun > 0 ? ` — stopped at the first failure (--fail-fast), ${s.notRun} not run` : '';
     this.write(`${color(counts)}${this.c.dim(` (${ms(s.ms)})`)}${tail}\n`);
+    if (s.live) this.write(`${this.c.dim(`live: ${safeLine(s.live)}`)}\n`);
     // With one file its latency line was just printed: the run's is the same line.
     if (this.files > 1) this.write(`${this.c.dim(latencyLine(s))}\n`);
   }

@@ -47,6 +47,7 @@ export class TapReporter implements Reporter {
       const yaml = stringify({ message: 'replies that came after their case ended', severity: 'fail', late: s.late.map((l) => `${l.file}:${l.line} ${l.case}: ${l.message}`) }, { lineWidth: 0 }).trimEnd();
       this.write(`  ---\n${yaml.split('\n').map((l) => `  ${l}`).join('\n')}\n  ...\n`);
     }
+    if (s.live) this.write(`# live: ${oneLine(s.live)}\n`);
     if (s.interrupted) this.write('Bail out! interrupted\n');
     this.write(`1..${this.n}\n`);
   }
