@@ -1,5 +1,4 @@
 // What every command run needs: global flags, output, the profile. Heavy modules load lazily here.
-import type { Command } from 'commander';
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { ConfigStore } from '../adapters/config-store.js';

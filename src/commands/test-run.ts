@@ -2,7 +2,6 @@
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Credentials } from '../core/basic-auth.js';
-import type { ConvoFile } from '../core/convo/model.js';
 import type { RunSummary } from '../testing/results.js';
 import type { TestFlags } from './test.js';
 import { CliError, ConfigError, EXIT, isCliError, ReportedFailure, UsageError } from '../errors.js';

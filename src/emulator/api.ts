@@ -6,7 +6,7 @@
 //   const reply = await emu.nextBotMessage({ timeout: 2000 });
 //   await emu.close();
 import { Emulator, type BotMessageEvent, type OutboxEntry } from './server.js';
-import type { Backend, HistoryPage, HistoryQuery } from './backend/index.js';
+import type { Backend, HistoryQuery } from './backend/index.js';
 import type { Json, Message, Scope } from './backend/model.js';
 import { messageView } from './views.js';
 import { userMessageBody } from '../core/convo/user-message.js';

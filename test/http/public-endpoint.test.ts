@@ -43,7 +43,8 @@ describe('PublicEndpoint', () => {
     const endpoint = new PublicEndpoint({ opener: async () => opener, addr: '127.0.0.1:1', authtoken: 'secret-token-xyz', credentials, path: '/', server, nonce: () => 'n2', selfTestTimeoutMs: 2000 });
     await endpoint.open();
     // The self-test arrives without its Authorization header (ngrok's edge kept it).
-    setTimeout(() => server.emit('selftest', { nonce: 'n2', authorized: false, hadAuthorization: false }), 20);
+    // Once the endpoint listens for its self-test (newListener fires just before the listener is added).
+    server.on('newListener', (event) => event === 'selftest' && process.nextTick(() => server.emit('selftest', { nonce: 'n2', authorized: false, hadAuthorization: false })));
     expect(await endpoint.selfTest()).toBe('lost');
     await expect(endpoint.open()).rejects.toThrow('authentication failed for [redacted]');
   });

@@ -1,11 +1,9 @@
 // The routing of a bot's CometChat calls: the proxy intercepts only *.cometchat.io (with the run CA) and
-// tunnels every other host untouched; the Node preload reroutes https and fetch; the emulator reads
-// the host the bot used.
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+// tunnels every other host untouched; the emulator reads the host the bot used
+// (the Node preload, a built file, is tested in test/e2e/preload.test.ts).
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { request as httpRequest } from 'node:http';
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { Routing, PRELOAD } from '../../src/bot-process/routing.js';
+import { recorder as record } from '../helpers/recorder.js';
 import { refusedTarget } from '../../src/bot-process/proxy-target.js';
 import { parseCometChatHost } from '../../src/emulator/server.js';
 import { startEmulator } from '../helpers/emulator.js';
@@ -21,26 +20,10 @@ const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+const recorder = () => record(cleanups);
 
-interface Seen {
-  method?: string;
-  url?: string;
-  headers: IncomingMessage['headers'];
-}
 
 /** A stand-in for the emulator that records what reached it. */
-async function recorder(): Promise<{ url: URL; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server: Server = createHttpServer((req, res) => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers });
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), seen };
-}
-
 /** A TLS server with its own self-signed certificate: a host the proxy must not touch. */
 async function foreignTlsServer(): Promise<{ port: number; fingerprint: string; connections: () => number }> {
   x509.cryptoProvider.set(webcrypto as never);
@@ -172,34 +155,6 @@ describe('the routing proxy', () => {
     expect(readFileSync(routing.caFile, 'utf8')).not.toContain('PRIVATE KEY');
     await routing.close();
     expect(existsSync(routing.dir)).toBe(false);
-  });
-});
-
-describe('the Node preload', () => {
-  const run = (code: string, routeTo: URL): Promise<string> =>
-    new Promise((resolve, reject) =>
-      execFile(process.execPath, ['--require', PRELOAD, '--input-type=module', '-e', code], { env: { PATH: process.env.PATH, COMETBOT_ROUTE_TO: routeTo.origin } }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
-    );
-
-  it('sends fetch and https.request for *.cometchat.io to the emulator, with the original host; other hosts untouched', async () => {
-    const emu = await recorder();
-    const other = await recorder();
-    const out = await run(
-      `
-      import https from 'node:https';
-      const a = await fetch(' https://AppX.api-IN.cometchat.io/v3/bots/b/messages?x=1', { method: 'POST', headers: { apikey: 'k' }, body: '{}' });
-      const b = await new Promise((r) => https.get('https://api-us.cometchat.io/v3/users', { headers: { appId: 'a1' } }, (res) => { res.resume(); r(res.statusCode); }));
-      const c = await fetch('${other.url.origin}/plain');
-      console.log(a.status, b, c.status);`,
-      emu.url,
-    );
-    expect(out.trim()).toBe('200 200 200');
-    expect(emu.seen.map((s) => [s.method, s.url, s.headers['x-forwarded-host']])).toEqual([
-      ['POST', '/v3/bots/b/messages?x=1', 'appx.api-in.cometchat.io'],
-      ['GET', '/v3/users', 'api-us.cometchat.io'],
-    ]);
-    expect(emu.seen[1]!.headers.appid).toBe('a1');
-    expect(other.seen.map((s) => s.url)).toEqual(['/plain']);
   });
 });
 
