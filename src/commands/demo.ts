@@ -4,7 +4,6 @@ import type { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
-import { randomAlphanumeric } from '../core/credentials.js';
 import type { AcceptedRequest } from '../listen/callback-server.js';
 import type { BotMessageEvent } from '../emulator/server.js';
 import { CliError } from '../errors.js';
@@ -105,21 +104,22 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     const { capturesDir } = await import('../env.js');
     const quiet = await createOutput({ ...deps, stdout: capture().stream, stderr: capture().stream }, { profile: 'default', json: true, color: false });
     let client: Promise<CometChatClient> | undefined;
-    const session = new ListenSession({
-      host: '127.0.0.1',
-      port: 0,
-      path: '/',
-      credentials: initResult.callback,
-      capturesDir: capturesDir({ COMETBOT_HOME: home }),
-      runTag: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
-      now: deps.now,
-      echo: true,
-      client: () => (client ??= createClient(quiet, emulator.baseUrl, emulator.apiKey, {}, deps.sleep)),
-      botUid: BOT,
-      register: true,
-      cleanup: false,
-      apiIsLocal: true,
-    });
+    const { listenSessionOptions } = await import('../listen/options.js');
+    const session = new ListenSession(
+      listenSessionOptions({
+        options: { host: '127.0.0.1', port: 0, path: '/' },
+        credentials: initResult.callback,
+        capturesDir: capturesDir({ COMETBOT_HOME: home }),
+        now: deps.now,
+        randomBytes: deps.randomBytes,
+        echo: true,
+        client: () => (client ??= createClient(quiet, emulator.baseUrl, emulator.apiKey, {}, deps.sleep)),
+        botUid: BOT,
+        apiUrl: emulator.baseUrl,
+        register: true,
+        cleanup: false,
+      }),
+    );
     const ready = await step('cometbot listen --no-tunnel --echo: callback server with Basic Auth', async () => {
       const r = await session.start();
       cleanups.push(() => session.close(1_000));

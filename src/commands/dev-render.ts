@@ -2,6 +2,7 @@
 // replies, each as they happen. Text from the bot and users is made terminal-safe.
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
+import type { ListenSession } from '../listen/session.js';
 import type { Printer } from './emulate.js';
 import { safeLine } from '../core/terminal-text.js';
 
@@ -41,4 +42,29 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
     for (const s of e.skipped) if (s.bot === botUid) out.data(out.c.dim(`${safeLine(`${String(e.message.sender)}: ${String((e.message.data as { text?: unknown }).text ?? '')}`)}  · not relayed: ${safeLine(s.reason)}`));
     printer.after();
   });
+}
+
+/**
+ * What `cometbot dev --tunnel` prints for each turn: the callback CometChat sent and how the bot answered
+ * it when it was forwarded (the bot's replies go to the real CometChat), and what the session reports.
+ */
+export function watchCallbacks(session: ListenSession, out: Output, botUid: string): void {
+  const said = new Map<string, string>();
+  session.on('request', ({ record, summary }) => {
+    const what = summary.text ?? (summary.action ? `(${summary.action} #${summary.onId ?? '?'})` : `(${summary.category ?? '?'}/${summary.type ?? '?'})`);
+    const where = summary.receiverType === 'group' ? `${summary.receiver} (group)` : (summary.receiver ?? botUid);
+    said.set(record.id, `${summary.sender ?? '?'} → ${where}: ${what}${record.duplicate ? ' (redelivery)' : ''}`);
+  });
+  session.on('forward', (r) => {
+    const line = said.get(r.id) ?? r.id;
+    said.delete(r.id);
+    const ok = r.status !== null && r.status >= 200 && r.status < 300;
+    const ack = r.status !== null ? `${r.status} in ${r.ms} ms` : `not answered: ${r.error ?? 'no answer'}`;
+    out.data(`${safeLine(line)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
+  });
+  session.on('registered', ({ uid, url, enabled }) => out.success(enabled ? `webhook of bot ${uid} set to ${url}` : `bot ${uid} disabled (--cleanup)`));
+  session.on('register-failed', ({ uid, error }) => out.warn(`could not register the webhook of ${uid} (${safeLine(error)}); set it in the dashboard`));
+  session.on('tunnel', ({ status }) => out.info(out.ce.dim(`tunnel ${status}`)));
+  session.on('tunnel-failed', ({ error }) => out.warn(`could not open the ngrok tunnel: ${safeLine(error)}; continuing local-only`));
+  session.on('warning', (line) => out.warn(line));
 }

@@ -5,18 +5,17 @@ import type { Command } from 'commander';
 import { collect } from '../core/collect.js';
 import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
-import type { Emulator } from '../emulator/server.js';
-import type { DevLoop } from '../bot-process/dev-loop.js';
+import type { DevSession, EmulatedApp, TunnelledApp } from '../bot-process/dev-session.js';
 import type { Printer } from './emulate.js';
 import { SUMMARY } from './summaries.js';
-import { CancelledError, CliError, UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { parseDuration } from '../core/duration.js';
 import { parsePort, validateUid } from '../core/validate.js';
 import { safeLine } from '../core/terminal-text.js';
 import { readEnv } from '../env.js';
 import { generateCredentials } from '../core/credentials.js';
-import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
-import { createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
+import { DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
+import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 import { splitCommand } from './test.js';
 
 export interface DevFlags {
@@ -79,79 +78,61 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
     return undefined;
   });
   const mode = flags.tunnel || (!flags.emulate && conn) ? 'tunnel' : 'emulate';
+  const uid = mode === 'emulate' ? validateUid(flags.uid ?? conn?.profile.bot.uid ?? 'dev-bot', '--uid').uid : conn!.profile.bot.uid;
   const cwd = process.cwd();
   const botPort = await (await import('../adapters/free-port.js')).freePort();
   const botUrl = new URL(`http://127.0.0.1:${botPort}${flags.botPath ? (flags.botPath.startsWith('/') ? flags.botPath : `/${flags.botPath}`) : '/'}`);
-  const { DevLoop } = await import('../bot-process/dev-loop.js');
-  const { capturesDir } = await import('../env.js');
+  const [{ DevSession }, { capturesDir }] = await Promise.all([import('../bot-process/dev-session.js'), import('../env.js')]);
   const captures = capturesDir(deps.env);
-  const ignore = (path: string) => /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/.test(path.slice(cwd.length)) || path.startsWith(captures);
+  const session = new DevSession({
+    command,
+    env: { ...deps.env },
+    cwd,
+    botPort,
+    botUrl,
+    startTimeoutMs,
+    watchPaths: flags.watch?.length ? flags.watch : [cwd],
+    ignore: (path) => /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/.test(path.slice(cwd.length)) || path.startsWith(captures),
+    extraExtensions: flags.watchExt ?? [],
+    stage: mode === 'emulate' ? { emulate: emulatedApp(deps, conn, uid, apiPort) } : { tunnel: await tunnelledApp(deps, conn!, flags) },
+  });
 
-  const stack: (() => Promise<unknown>)[] = [];
-  const closeAll = async () => {
-    for (const close of stack.splice(0).reverse()) await close().catch(() => undefined);
-  };
   // Ctrl-C: stop everything and exit 0; a second one: the bot's group is killed and 130 at once.
   const { untilStopped } = await import('./until-stopped.js');
   const signals = untilStopped(deps.signals);
   let stopRequested: () => void = () => undefined;
   const stopped = Promise.race([signals.stopped, new Promise<void>((resolve) => (stopRequested = resolve))]);
-  let loop: DevLoop | undefined;
   const forced = signals.forced.then(() => {
-    loop?.killNow();
+    session.killNow();
     return 'forced' as const;
   });
   try {
-    let env: Record<string, string | undefined>;
-    let emulator: Emulator | undefined;
-    let keeperDirs: string[] = [];
-    let uid: string;
-    if (mode === 'emulate') {
-      uid = validateUid(flags.uid ?? conn?.profile.bot.uid ?? 'dev-bot', '--uid').uid;
-      const started = await startEmulated(deps, conn, uid, botUrl, apiPort, stack, command);
-      emulator = started.emulator;
-      env = started.env;
-      keeperDirs = [started.runDir];
-      out.info(`${out.ce.bold('cometbot dev')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}, bot ${out.ce.bold(uid)} at ${botUrl.href}`);
-    } else {
-      uid = conn!.profile.bot.uid;
-      const { botEnvironment } = await import('../bot-process/bot-env.js');
-      env = botEnvironment({ appId: conn!.profile.appId, region: conn!.profile.region, apiKey: conn!.apiKey, apiUrl: conn!.baseUrl, botUid: uid, credentials: conn!.profile.callback });
-    }
-    loop = new DevLoop({
-      bot: { command: command[0]!, args: command.slice(1), env: { ...deps.env, ...env, PORT: String(botPort) }, cwd, keeperDirs },
-      port: botPort,
-      startTimeoutMs,
-      watchPaths: flags.watch?.length ? flags.watch : [cwd],
-      ignore,
-      cwd,
-      extraExtensions: flags.watchExt ?? [],
-    });
-    const started = loop;
-    stack.push(() => started.close());
     const printer: Printer = { before: () => undefined, after: () => undefined };
-    renderLoop(started, out, command, printer);
-    await started.start();
-
-    if (mode === 'emulate') {
-      const { watchTurns } = await import('./dev-render.js');
-      watchTurns(emulator!, out, uid, printer);
+    renderLoop(session, out, command, printer);
+    const { watchTurns, watchCallbacks } = await import('./dev-render.js');
+    session.once('emulator', (emulator) => {
+      out.info(`${out.ce.bold('cometbot dev')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}, bot ${out.ce.bold(uid)} at ${botUrl.href}`);
+      watchTurns(emulator, out, uid, printer);
+    });
+    const ready = await session.start();
+    if (ready.emulator) {
+      const emulator = ready.emulator;
       const { canPrompt } = await import('../adapters/prompts.js');
       if (!g.json && canPrompt(deps, false)) {
         const { chat } = await import('./emulate.js');
-        void chat(emulator!, deps, out, flags.as ?? 'alice', printer).then(() => stopRequested());
+        void chat(emulator, deps, out, flags.as ?? 'alice', printer).then(() => stopRequested());
       } else {
-        out.info(out.ce.dim(`no terminal for a chat prompt: send messages to ${emulator!.baseUrl} (POST /messages with onBehalfOf), Ctrl-C to stop`));
+        out.info(out.ce.dim(`no terminal for a chat prompt: send messages to ${emulator.baseUrl} (POST /messages with onBehalfOf), Ctrl-C to stop`));
       }
-      await stopped;
-    } else {
-      // listen runs the tunnel, registration and forwarding until Ctrl-C, which also ends this loop.
-      const { runListen } = await import('./listen.js');
-      await runListen({ tunnel: true, register: true, auth: true, cleanup: flags.cleanup, forwardTo: botUrl.href, quiet: true }, deps, g);
-      stopRequested();
+    } else if (ready.listen) {
+      watchCallbacks(ready.listen.session, out, uid);
+      const { localUrl, publicUrl } = ready.listen.ready;
+      out.info(`${out.ce.bold('cometbot dev')}: CometChat's callbacks for bot ${out.ce.bold(uid)} at ${publicUrl ?? localUrl}, forwarded to ${botUrl.href}`);
+      if (!publicUrl) out.info(out.ce.dim('no public URL (no ngrok authtoken): only an API on this machine can reach the bot'));
     }
+    await stopped;
   } finally {
-    const outcome = await Promise.race([closeAll(), forced]);
+    const outcome = await Promise.race([session.close(), forced]);
     signals.dispose();
     // eslint-disable-next-line no-unsafe-finally -- a forced stop replaces whatever was thrown
     if (outcome === 'forced') throw new CancelledError('stopped at once by a second Ctrl-C', 'the bot was killed; run cometbot dev again');
@@ -163,40 +144,50 @@ function badDuration(value: string): never {
   throw new UsageError(`invalid --start-timeout "${value}"`, 'write a duration: --start-timeout 30s');
 }
 
-/** The emulator, with the bot registered and its CometChat calls routed to it. */
-async function startEmulated(deps: Deps, conn: Connection | undefined, uid: string, botUrl: URL, apiPort: number, stack: (() => Promise<unknown>)[], command: string[]) {
-  const [{ Emulator }, { Routing }, { botEnvironment }] = await Promise.all([import('../emulator/server.js'), import('../bot-process/routing.js'), import('../bot-process/bot-env.js')]);
+/** --emulate: the app is the environment's, else the profile's, else the emulator's defaults. */
+function emulatedApp(deps: Deps, conn: Connection | undefined, uid: string, apiPort: number): EmulatedApp {
   const env = readEnv(deps.env);
-  const appId = env.appId ?? conn?.profile.appId ?? 'emulator';
-  const region = (env.region ?? conn?.profile.region ?? 'us').toLowerCase();
-  const namedKey = env.apiKey;
-  const emulator = new Emulator({ port: apiPort, appId, region, apiKey: namedKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: namedKey === undefined, now: deps.now });
-  try {
-    await emulator.start();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'EADDRINUSE' ? `--api-port ${apiPort} is already in use (is cometbot emulate running?)` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass --api-port 0 for any free port');
-  }
-  stack.push(() => emulator.close());
-  const { startsJvm } = await import('../bot-process/routing.js');
-  const routing = await Routing.start(new URL(emulator.url), { userCaFile: deps.env.SSL_CERT_FILE, jvm: command.length > 0 && startsJvm(command[0]!, command.slice(1)) });
-  stack.push(() => routing.close());
-  const credentials = generateCredentials(deps.randomBytes);
-  const { backend } = emulator;
-  backend.registerBot({ uid, name: conn?.profile.bot.name ?? uid, webhookURL: botUrl.href, groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages', ...credentials });
-  if (backend.groups.find('team')) backend.addMembers('team', [uid]);
   return {
-    emulator,
-    runDir: routing.dir,
-    env: {
-      ...routing.env(deps.env.NODE_OPTIONS, { PYTHONPATH: deps.env.PYTHONPATH, JAVA_TOOL_OPTIONS: deps.env.JAVA_TOOL_OPTIONS }),
-      ...botEnvironment({ appId, region, apiKey: emulator.apiKey, apiUrl: emulator.baseUrl, botUid: uid, credentials }),
-    },
+    apiPort,
+    appId: env.appId ?? conn?.profile.appId ?? 'emulator',
+    region: (env.region ?? conn?.profile.region ?? 'us').toLowerCase(),
+    ...(env.apiKey !== undefined ? { apiKey: env.apiKey } : {}),
+    uid,
+    name: conn?.profile.bot.name ?? uid,
+    groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages',
+    credentials: generateCredentials(deps.randomBytes),
+    now: deps.now,
+    ...(deps.env.SSL_CERT_FILE ? { userCaFile: deps.env.SSL_CERT_FILE } : {}),
+  };
+}
+
+/** --tunnel: listen's session (tunnel, registration, forwarding) for the profile's bot and app. */
+async function tunnelledApp(deps: Deps, conn: Connection, flags: DevFlags): Promise<TunnelledApp> {
+  const [{ listenSessionOptions }, { capturesDir }, { resolveSettings }] = await Promise.all([import('../listen/options.js'), import('../env.js'), import('../core/profile.js')]);
+  const out = await createOutput({ ...deps }, { profile: '', json: true, color: false });
+  let client: ReturnType<typeof createClient> | undefined;
+  const authtoken = resolveSettings({}, readEnv(deps.env), conn.profile).ngrokAuthtoken;
+  const { profile } = conn;
+  return {
+    listen: listenSessionOptions({
+      options: { host: '127.0.0.1', port: 0, path: '/' },
+      credentials: profile.callback,
+      capturesDir: capturesDir(deps.env),
+      now: deps.now,
+      randomBytes: deps.randomBytes,
+      client: () => (client ??= createClient(out, conn.baseUrl, conn.apiKey, deps.env, deps.sleep)),
+      botUid: profile.bot.uid,
+      apiUrl: conn.baseUrl,
+      tunnel: authtoken ? { opener: deps.openTunnel, authtoken, domain: profile.ngrokDomain } : undefined,
+      register: true,
+      cleanup: Boolean(flags.cleanup),
+    }),
+    bot: { appId: profile.appId, region: profile.region, apiKey: conn.apiKey, apiUrl: conn.baseUrl, uid: profile.bot.uid, credentials: profile.callback },
   };
 }
 
 /** The loop's events, each printed with the chat prompt stepped aside and redrawn after (printer). */
-function renderLoop(loop: DevLoop, out: Output, command: string[], printer: Printer): void {
+function renderLoop(loop: DevSession, out: Output, command: string[], printer: Printer): void {
   const shown = safeLine(command.join(' '));
   const print = (write: () => void) => {
     printer.before();

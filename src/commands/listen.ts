@@ -1,7 +1,6 @@
 // `cometbot listen`: callback server + capture log + tunnel + webhook registration, rendered here.
 import type { Command } from 'commander';
-import { isLoopback as isLoopbackHost } from '../core/loopback.js';
-import { parseListenOptions, parseRespond } from '../listen/options.js';
+import { listenSessionOptions, parseListenOptions, parseRespond } from '../listen/options.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { safeLine, safeText } from '../core/terminal-text.js';
@@ -12,7 +11,6 @@ import { SELFTEST_TIMEOUT_MS } from '../listen/public-endpoint.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
 import { formatDuration } from '../core/duration.js';
-import { randomAlphanumeric } from '../core/credentials.js';
 import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 
 export interface ListenFlags {
@@ -101,27 +99,24 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   const client = conn ? () => (clientPromise ??= createClient(out, conn!.baseUrl, conn!.apiKey, deps.env, deps.sleep)) : undefined;
   const botUid = conn?.profile.bot.uid;
   const authtoken = resolveSettings({}, env, conn?.profile).ngrokAuthtoken;
-  const session = new ListenSession({
-    host: parsed.host,
-    port: parsed.port,
-    path: parsed.path,
-    credentials,
-    captureFile: flags.captureFile,
-    capturesDir: capturesDir(deps.env),
-    runTag: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
-    now: deps.now,
-    forwardTo: parsed.forwardTo,
-    echo: flags.echo,
-    client,
-    botUid,
-    inspectPort: flags.inspect ? parsed.inspectPort : undefined,
-    tunnel: flags.tunnel !== false && authtoken ? { opener: deps.openTunnel, authtoken, domain: flags.domain ?? conn?.profile.ngrokDomain, nonce: () => randomAlphanumeric(16, deps.randomBytes) } : undefined,
-    register: flags.register !== false,
-    cleanup: Boolean(flags.cleanup),
-    // An API on this machine (cometbot emulate) can call this machine: the local URL is its webhook.
-    apiIsLocal: conn ? isLoopbackHost(new URL(conn.baseUrl).hostname) : false,
-    ...(respond ? { respond } : {}),
-  });
+  const session = new ListenSession(
+    listenSessionOptions({
+      options: { ...parsed, inspectPort: flags.inspect ? parsed.inspectPort : undefined },
+      credentials,
+      captureFile: flags.captureFile,
+      capturesDir: capturesDir(deps.env),
+      now: deps.now,
+      randomBytes: deps.randomBytes,
+      echo: flags.echo,
+      client,
+      botUid,
+      apiUrl: conn?.baseUrl,
+      tunnel: flags.tunnel !== false && authtoken ? { opener: deps.openTunnel, authtoken, domain: flags.domain ?? conn?.profile.ngrokDomain } : undefined,
+      register: flags.register !== false,
+      cleanup: Boolean(flags.cleanup),
+      respond,
+    }),
+  );
   if (respond) {
     const what = [respond.status !== 200 ? `answering ${respond.status}` : undefined, respond.delayMs ? `after ${formatDuration(respond.delayMs)}` : undefined].filter(Boolean).join(' ');
     out.warn(out.ce.yellow.bold(`--respond/--delay: ${what} to the first ${respond.times} deliver${respond.times === 1 ? 'y' : 'ies'} of every callback, on purpose: CometChat will retry, and your bot misses them meanwhile`));
