@@ -206,7 +206,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
       deps.exitNow = true;
     }
     // What --respond provoked: CometChat's real retry schedule, ready for emulate --retry-delays.
-    const retries = session.server.redeliveries();
+    const retries = c.redeliveries;
     for (const r of retries.slice(0, 20)) out.info(`  data.id ${safeLine(r.id)}: ${r.deliveries} deliveries, ${r.delaysMs.map((d) => `+${(d / 1000).toFixed(1)} s`).join(', ')}`);
     if (retries.length) {
       const typical = retries[0]!.delaysMs.map((d) => `${Math.round(d / 100) / 10}s`).join(',');

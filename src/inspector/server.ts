@@ -4,18 +4,28 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StoredRecord } from '../adapters/capture-files.js';
-import type { AcceptedRequest, CallbackServer } from '../listen/callback-server.js';
 import { CliError } from '../errors.js';
 import { summarize, preview, type CaptureRecord, type MessageSummary } from '../core/capture.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './assets.js';
 import type { Credentials } from '../core/basic-auth.js';
 import { signedPost } from '../adapters/signed-post.js';
 
+/**
+ * What the inspector needs of a live source (listen's callback server): each request as it is recorded.
+ * Its own narrow interface, so the inspector knows nothing else of listen.
+ */
+export interface LiveFeed {
+  on(event: 'request', listener: (request: { record: CaptureRecord }) => void): unknown;
+  on(event: 'rejected', listener: (record: CaptureRecord) => void): unknown;
+  off(event: 'request', listener: (request: { record: CaptureRecord }) => void): unknown;
+  off(event: 'rejected', listener: (record: CaptureRecord) => void): unknown;
+}
+
 export interface InspectorOptions {
   port: number;
   captureFiles: string[];
-  /** listen's server: new requests stream to the page. Absent for `captures inspect` (read-only). */
-  live?: Pick<CallbackServer, 'on' | 'off'>;
+  /** New requests stream to the page from here. Absent for `captures inspect` (read-only). */
+  live?: LiveFeed;
   forwardTo?: URL;
   /** Credentials for replays; kept server-side. */
   replayAuth?: Credentials;
@@ -94,7 +104,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       } else c.write(data);
     }
   };
-  const onRequest = (req: AcceptedRequest) => addLive(req.record);
+  const onRequest = (req: { record: CaptureRecord }) => addLive(req.record);
   const onRejected = (record: CaptureRecord) => addLive(record);
   options.live?.on('request', onRequest);
   options.live?.on('rejected', onRejected);

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
+import { RedeliveryTracker, type Redelivery } from '../core/redelivery-tracker.js';
 import type { CaptureStore } from './capture-store.js';
 import { basicAuthHeader } from '../core/basic-auth.js';
 import { captureLine, duplicateKey, redactHeaders, summarize, type CaptureRecord, type MessageSummary, type RecordMeta } from '../core/capture.js';
@@ -30,13 +31,7 @@ export interface CallbackServerOptions {
   respond?: { status: number; times: number; delayMs: number };
 }
 
-/** Deliveries of one callback (same trigger and data.id) and when each arrived: CometChat's retries. */
-export interface Redelivery {
-  id: string;
-  deliveries: number;
-  /** Milliseconds between each delivery and the one before it. */
-  delaysMs: number[];
-}
+export type { Redelivery } from '../core/redelivery-tracker.js';
 
 export interface AcceptedRequest {
   record: CaptureRecord;
@@ -61,11 +56,10 @@ const OK_HEADERS = { 'content-type': 'application/json', 'content-length': Strin
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
-/** Callbacks tracked for redelivery timing (only with --respond/--delay): the newest this many. */
-const TRACKED_DELIVERIES = 10_000;
 
 export class CallbackServer extends EventEmitter<CallbackServerEvents> {
-  private readonly deliveries = new Map<string, { id: string; at: number[] }>();
+  /** --respond/--delay: which deliveries get the provoked answer, and CometChat's retry schedule. */
+  private readonly tracker?: RedeliveryTracker;
   private server?: Server;
   private readonly expectedAuth?: Buffer;
   private readonly recent = new RecentCallbacks(10_000);
@@ -74,16 +68,27 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private seq = 0;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
-  selfTestNonce?: string;
+  /** The nonce of the self-test in flight: that one request is answered, never recorded. */
+  private selfTestNonce?: string;
   readonly counts = { accepted: 0, rejected: 0, duplicates: 0, failed: 0 };
 
   constructor(private readonly opts: CallbackServerOptions) {
     super();
+    if (opts.respond) this.tracker = new RedeliveryTracker(opts.respond);
     if (opts.credentials) {
       const expected = basicAuthHeader(opts.credentials);
       this.expectedAuth = Buffer.from(expected);
     }
   }
+  /** The self-test request carrying this nonce is answered without being recorded, until cleared. */
+  expectSelfTest(nonce: string): void {
+    this.selfTestNonce = nonce;
+  }
+
+  clearSelfTest(): void {
+    this.selfTestNonce = undefined;
+  }
+
 
   private timingSafeEqual?: typeof import('node:crypto').timingSafeEqual;
 
@@ -184,18 +189,9 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
     if (id && this.recent.check(summary.trigger ?? '', id)) meta.duplicate = true;
     let status = 200;
     let delayMs = 0;
-    const respond = this.opts.respond;
-    const key = respond && id ? duplicateKey(summary)! : undefined;
-    if (respond && key) {
-      const seen = this.deliveries.get(key) ?? { id: summary.id ?? meta.id, at: [] };
-      if (seen.at.length < respond.times) {
-        status = respond.status;
-        delayMs = respond.delayMs;
-      }
-      seen.at.push(Date.now());
-      this.deliveries.delete(key); // re-inserted: the Map's order is the newest-delivered order
-      this.deliveries.set(key, seen);
-      if (this.deliveries.size > TRACKED_DELIVERIES) this.deliveries.delete(this.deliveries.keys().next().value!);
+    const key = this.tracker && id ? duplicateKey(summary)! : undefined;
+    if (this.tracker && key) {
+      ({ status, delayMs } = this.tracker.deliver(key, summary.id ?? meta.id, Date.now()));
       meta.status = status;
     }
     const line = captureLine(meta, { text, parsed });
@@ -238,9 +234,7 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
 
   /** Callbacks delivered more than once while --respond/--delay was on, with the delays between deliveries. */
   redeliveries(): Redelivery[] {
-    return [...this.deliveries.values()]
-      .filter((d) => d.at.length > 1)
-      .map((d) => ({ id: d.id, deliveries: d.at.length, delaysMs: d.at.slice(1).map((t, i) => t - d.at[i]!) }));
+    return this.tracker?.redeliveries() ?? [];
   }
 
   /** `received`: the bytes that did arrive (a body cut by the timeout), instead of the declared length. */

@@ -13,7 +13,8 @@ type SelfTest = CallbackServerEvents['selftest'][0];
 
 /** What the endpoint needs from the callback server: its self-test answers. */
 export interface SelfTestTarget {
-  selfTestNonce?: string;
+  expectSelfTest(nonce: string): void;
+  clearSelfTest(): void;
   on(event: 'selftest', listener: (t: SelfTest) => void): unknown;
   off(event: 'selftest', listener: (t: SelfTest) => void): unknown;
 }
@@ -78,7 +79,7 @@ export class PublicEndpoint extends EventEmitter<PublicEndpointEvents> {
     const { server } = this.opts;
     const timeoutMs = this.opts.selfTestTimeoutMs ?? SELFTEST_TIMEOUT_MS;
     const nonce = this.opts.nonce();
-    server.selfTestNonce = nonce;
+    server.expectSelfTest(nonce);
     const arrived = new Promise<SelfTest | undefined>((resolve) => {
       const timer = setTimeout(() => {
         server.off('selftest', onTest);
@@ -96,7 +97,7 @@ export class PublicEndpoint extends EventEmitter<PublicEndpointEvents> {
     const { credentials } = this.opts;
     void signedPost({ url: this.url!, body: '{"selftest":true}', auth: credentials ?? undefined, userAgent: 'cometbot-selftest', headers: { [SELFTEST_HEADER]: nonce }, timeoutMs });
     const result = await arrived;
-    server.selfTestNonce = undefined;
+    server.clearSelfTest();
     if (!result) return 'unreachable';
     if (!credentials || result.hadAuthorization) return 'verified';
     await this.close();

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { TunnelOpener } from '../deps.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { CaptureRecord } from '../core/capture.js';
+import type { Redelivery } from '../core/redelivery-tracker.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import type { AcceptedRequest } from './callback-server.js';
 import type { ForwardResult, Forwarder } from './forwarder.js';
@@ -59,6 +60,8 @@ export interface ListenSummary {
   /** Answered 503 because the capture could not be written. */
   captureFailures: number;
   captureFile: string;
+  /** With --respond/--delay: the callbacks CometChat delivered more than once, and the delays between. */
+  redeliveries: Redelivery[];
 }
 
 export interface ListenSessionEvents {
@@ -231,7 +234,7 @@ export class ListenSession extends EventEmitter<ListenSessionEvents> {
 
   get counts(): ListenSummary {
     const c = this.server.counts;
-    return { accepted: c.accepted, rejected: c.rejected, duplicates: c.duplicates, captureFailures: this.captureFailures, captureFile: this.store.file };
+    return { accepted: c.accepted, rejected: c.rejected, duplicates: c.duplicates, captureFailures: this.captureFailures, captureFile: this.store.file, redeliveries: this.server.redeliveries() };
   }
 
   /**

@@ -18,15 +18,25 @@ async function blackhole(): Promise<string> {
 
 const credentials = { username: 'cometbotABC123', password: 'p'.repeat(32) };
 
+/** The callback server as the endpoint sees it: its self-test answers, and which nonce it expects. */
+function selfTestTarget(): EventEmitter & { expecting?: string; expectSelfTest(nonce: string): void; clearSelfTest(): void } {
+  const server = Object.assign(new EventEmitter(), {
+    expecting: undefined as string | undefined,
+    expectSelfTest: (nonce: string) => void (server.expecting = nonce),
+    clearSelfTest: () => void (server.expecting = undefined),
+  });
+  return server;
+}
+
 describe('PublicEndpoint', () => {
   it('reports an unreachable public URL when the self-test never arrives', async () => {
     const url = await blackhole();
     const opener: TunnelOpener = async () => ({ url, close: async () => undefined });
-    const server = new EventEmitter() as EventEmitter & { selfTestNonce?: string };
+    const server = selfTestTarget();
     const endpoint = new PublicEndpoint({ opener: async () => opener, addr: '127.0.0.1:1', authtoken: 't', credentials, path: '/hook', server, nonce: () => 'n1', selfTestTimeoutMs: 100 });
     expect(await endpoint.open()).toBe(`${url}/hook`);
     expect(await endpoint.selfTest()).toBe('unreachable');
-    expect(server.selfTestNonce).toBeUndefined();
+    expect(server.expecting).toBeUndefined();
     expect(server.listenerCount('selftest')).toBe(0);
     await endpoint.close();
     expect(endpoint.url).toBeNull();
@@ -34,7 +44,7 @@ describe('PublicEndpoint', () => {
 
   it('is "lost" when reopening without edge auth fails, and never leaks the token in errors', async () => {
     let opens = 0;
-    const server = new EventEmitter() as EventEmitter & { selfTestNonce?: string };
+    const server = selfTestTarget();
     const url = await blackhole();
     const opener: TunnelOpener = async () => {
       if (++opens > 1) throw new Error('authentication failed for secret-token-xyz');
