@@ -47,6 +47,8 @@ export interface Deps {
   stdout: OutStream;
   stderr: OutStream;
   now: () => Date;
+  /** The folder relative paths are read from (the process's; a test's own folder in-process). */
+  cwd: () => string;
   /** Lazily created: inquirer is only loaded when a prompt is really shown. */
   prompts: () => Promise<Prompts>;
   /** Lazily created: @ngrok/ngrok is only loaded when a tunnel is really opened. */

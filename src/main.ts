@@ -149,6 +149,7 @@ export function createDeps(): Deps {
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
+    cwd: () => process.cwd(),
     prompts: async () => (await import('./adapters/prompts.js')).createInquirerPrompts(),
     openTunnel: async () => (await import('./adapters/tunnel.js')).ngrokOpener(),
     // Web Crypto is global: no node:crypto import on the start-up path.

@@ -9,9 +9,10 @@ export interface OutputOptions {
 }
 
 export class Output {
-  readonly c: Colors;
+  /** Colours for stdout (data). */
+  readonly colors: Colors;
   /** Colours for stderr, decided separately: stdout may be piped while stderr is a terminal. */
-  readonly ce: Colors;
+  readonly errColors: Colors;
   readonly json: boolean;
   private readonly stdout: Deps['stdout'];
   private readonly stderr: Deps['stderr'];
@@ -20,8 +21,8 @@ export class Output {
     this.stdout = deps.stdout;
     this.stderr = deps.stderr;
     this.json = options.json;
-    this.c = createColors(!options.json && wantsColor(deps.stdout, deps.env, !options.color), Chalk);
-    this.ce = createColors(wantsColor(deps.stderr, deps.env, !options.color), Chalk);
+    this.colors = createColors(!options.json && wantsColor(deps.stdout, deps.env, !options.color), Chalk);
+    this.errColors = createColors(wantsColor(deps.stderr, deps.env, !options.color), Chalk);
   }
 
   /** A line of result data on stdout. */
@@ -39,11 +40,11 @@ export class Output {
   }
 
   success(line: string): void {
-    this.err(`${this.ce.green('✔')} ${line}\n`);
+    this.err(`${this.errColors.green('✔')} ${line}\n`);
   }
 
   warn(line: string): void {
-    this.err(`${this.ce.yellow('warning:')} ${line}\n`);
+    this.err(`${this.errColors.yellow('warning:')} ${line}\n`);
   }
 
   /** A running spinner's line is cleared first, so messages never land on it (it redraws itself). */
@@ -63,7 +64,7 @@ export class Output {
     if (!this.interactiveStderr) return work;
     const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let i = 0;
-    const draw = () => this.stderr.write(`\r${this.ce.cyan(frames[i++ % frames.length])} ${label}`);
+    const draw = () => this.stderr.write(`\r${this.errColors.cyan(frames[i++ % frames.length])} ${label}`);
     this.spinning++;
     draw();
     const timer = setInterval(draw, 80);

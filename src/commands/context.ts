@@ -12,11 +12,11 @@ import { version } from '../version.js';
 export { globalOptions, type GlobalOptions } from './global-options.js';
 import type { GlobalOptions } from './global-options.js';
 
-export async function createOutput(deps: Deps, g: GlobalOptions): Promise<Output> {
+export async function createOutput(deps: Deps, globals: GlobalOptions): Promise<Output> {
   const [{ Output }, { loadChalk, wantsColor }] = await Promise.all([import('../adapters/output.js'), import('../adapters/colors.js')]);
   // chalk is loaded only when one of the streams will really show colour.
-  const colour = (!g.json && wantsColor(deps.stdout, deps.env, !g.color)) || wantsColor(deps.stderr, deps.env, !g.color);
-  return new Output(deps, { json: g.json, color: g.color }, colour ? await loadChalk() : undefined);
+  const colour = (!globals.json && wantsColor(deps.stdout, deps.env, !globals.color)) || wantsColor(deps.stderr, deps.env, !globals.color);
+  return new Output(deps, { json: globals.json, color: globals.color }, colour ? await loadChalk() : undefined);
 }
 
 export async function openConfig(deps: Deps, out: Output): Promise<ConfigStore> {
@@ -31,19 +31,19 @@ export interface Connection {
 }
 
 /** Loads the profile and applies flag > env > profile for the API settings. */
-export async function loadConnection(deps: Deps, out: Output, g: GlobalOptions, flags: { apiUrl?: string } = {}): Promise<Connection> {
+export async function loadConnection(deps: Deps, out: Output, globals: GlobalOptions, flags: { apiUrl?: string } = {}): Promise<Connection> {
   const store = await openConfig(deps, out);
   const config = store.load();
-  const profile = findProfile(config, g.profile);
+  const profile = findProfile(config, globals.profile);
   if (!profile) {
     const known = Object.keys(config.profiles);
     throw new UsageError(
-      `no profile "${g.profile}" in ${store.file}`,
-      known.length ? `run cometbot init --profile ${g.profile}, or use one of: ${known.join(', ')}` : 'run cometbot init first',
+      `no profile "${globals.profile}" in ${store.file}`,
+      known.length ? `run cometbot init --profile ${globals.profile}, or use one of: ${known.join(', ')}` : 'run cometbot init first',
     );
   }
   const problem = profileProblem(profile);
-  if (problem) throw new ConfigError(`profile "${g.profile}" in ${store.file} is invalid: ${problem}`, `fix that field by hand, or run cometbot init --profile ${g.profile || '<name>'} again`);
+  if (problem) throw new ConfigError(`profile "${globals.profile}" in ${store.file} is invalid: ${problem}`, `fix that field by hand, or run cometbot init --profile ${globals.profile || '<name>'} again`);
   const env = readEnv(deps.env);
   const settings = resolveSettings({ apiUrl: flags.apiUrl }, env, profile);
   const appId = settings.appId!;
@@ -63,7 +63,7 @@ export async function createClient(out: Output, baseUrl: string, apiKey: string,
     version: version(),
     ...(sleep ? { sleep } : {}),
     onRetry: ({ delayMs, reason }) => {
-      if (!out.json) out.info(out.ce.dim(`  ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s…`));
+      if (!out.json) out.info(out.errColors.dim(`  ${reason}, retrying in ${(delayMs / 1000).toFixed(1)} s…`));
     },
   });
 }

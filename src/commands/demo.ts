@@ -44,8 +44,8 @@ function captureStream(PassThrough: typeof import('node:stream').PassThrough): C
   return { stream, lines: () => text.split('\n').filter(Boolean) };
 }
 
-export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOptions): Promise<void> {
-  const out = await createOutput(deps, g);
+export async function runDemo(flags: { keep?: boolean }, deps: Deps, globals: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, globals);
   const started = performance.now();
   // Loaded here, not at the top: nothing but commander belongs on the start-up path.
   const [{ EventEmitter }, { PassThrough }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
@@ -77,12 +77,12 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     try {
       const value = await withTimeout(work(), STEP_TIMEOUT_MS, label);
       const extra = detail?.(value);
-      if (g.json) out.jsonLine({ step: n, label, ok: true });
-      else out.data(`${out.c.green('✔')} ${label}${extra ? out.c.dim(`  ${extra}`) : ''}`);
+      if (globals.json) out.jsonLine({ step: n, label, ok: true });
+      else out.data(`${out.colors.green('✔')} ${label}${extra ? out.colors.dim(`  ${extra}`) : ''}`);
       return value;
     } catch (e) {
-      if (g.json) out.jsonLine({ step: n, label, ok: false, error: (e as Error).message });
-      else out.data(`${out.c.red('✖')} ${label}`);
+      if (globals.json) out.jsonLine({ step: n, label, ok: false, error: (e as Error).message });
+      else out.data(`${out.colors.red('✖')} ${label}`);
       throw new CliError(`demo step ${n} failed (${label}): ${(e as Error).message.split('\n')[0]}`, 'run again with COMETBOT_DEBUG=1, and please report it if it keeps failing');
     }
   };
@@ -139,9 +139,9 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
     await step(`${USER} says "${text}" to ${BOT}`, async () => emulator.userSays(USER, { receiver: BOT, receiverType: 'user' }, text));
 
     const request = await step('The emulator relayed it; listen captured it before answering 200', async () => (await captured).record, (r) => `${r.id} → ${ready.captureFile}`);
-    if (!g.json) {
+    if (!globals.json) {
       const { prettyJson } = await import('../adapters/request-renderer.js');
-      out.data(indent(prettyJson(out.c, request.body)));
+      out.data(indent(prettyJson(out.colors, request.body)));
     }
 
     const ts = await step('Infer TypeScript types from the captured payload (cometbot captures schema)', async () => {
@@ -152,7 +152,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
       return toTypeScript(inferrer.toJsonSchema());
     });
     // The per-field sample counts are noise for a single sample: show the bare types here.
-    if (!g.json) out.data(indent(ts.replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, '').trim()));
+    if (!globals.json) out.data(indent(ts.replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, '').trim()));
 
     await step(`The echo reply from ${BOT} arrived in the emulator`, async () => {
       const { message } = await echoed;
@@ -174,9 +174,9 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, g: GlobalOp
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (!g.json) {
+    if (!globals.json) {
       out.data('');
-      out.data(`${out.c.green.bold('Demo complete')} in ${seconds} s. Next, your own bot (still offline):`);
+      out.data(`${out.colors.green.bold('Demo complete')} in ${seconds} s. Next, your own bot (still offline):`);
       out.data('  cometbot new my-bot                    # a correct bot with its tests and CI (--template node|typescript|python)');
       out.data('  cd my-bot && cometbot dev -- node bot.js   # chat with it; it restarts when you save');
       out.data('  cometbot test -- node bot.js           # run tests/bot.convo.yaml against it');

@@ -18,7 +18,7 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
     const again = d.redeliveryOf !== undefined ? ` (redelivery of callback #${d.redeliveryOf})` : d.attempts.length > 1 ? ` (retry ${d.attempts.length - 1})` : '';
     const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
     printer.before();
-    out.data(`${safeLine(said)}${out.c.dim(again)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
+    out.data(`${safeLine(said)}${out.colors.dim(again)}  ${ok ? out.colors.green(`⇢ ${ack}`) : out.colors.red(`⇢ ${ack}`)}`);
     printer.after();
   });
   emulator.on('bot-message', ({ message, callbackId }) => {
@@ -29,7 +29,7 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
     const delivery = callbackId !== undefined ? emulator.backend.delivery(callbackId) : undefined;
     const since = delivery ? sentAt.get(delivery.messageId) : undefined;
     printer.before();
-    out.data(`  ${out.c.magenta('↳')} ${safeLine(`${botUid} → ${where}: ${text}`)}${since !== undefined ? out.c.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);
+    out.data(`  ${out.colors.magenta('↳')} ${safeLine(`${botUid} → ${where}: ${text}`)}${since !== undefined ? out.colors.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);
     printer.after();
   });
   emulator.on('message', (m) => {
@@ -39,7 +39,7 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
   });
   emulator.on('not-relayed', (e) => {
     printer.before();
-    for (const s of e.skipped) if (s.bot === botUid) out.data(out.c.dim(`${safeLine(`${String(e.message.sender)}: ${String((e.message.data as { text?: unknown }).text ?? '')}`)}  · not relayed: ${safeLine(s.reason)}`));
+    for (const s of e.skipped) if (s.bot === botUid) out.data(out.colors.dim(`${safeLine(`${String(e.message.sender)}: ${String((e.message.data as { text?: unknown }).text ?? '')}`)}  · not relayed: ${safeLine(s.reason)}`));
     printer.after();
   });
 }
@@ -60,11 +60,11 @@ export function watchCallbacks(session: ListenSession, out: Output, botUid: stri
     said.delete(r.id);
     const ok = r.status !== null && r.status >= 200 && r.status < 300;
     const ack = r.status !== null ? `${r.status} in ${r.ms} ms` : `not answered: ${r.error ?? 'no answer'}`;
-    out.data(`${safeLine(line)}  ${ok ? out.c.green(`⇢ ${ack}`) : out.c.red(`⇢ ${ack}`)}`);
+    out.data(`${safeLine(line)}  ${ok ? out.colors.green(`⇢ ${ack}`) : out.colors.red(`⇢ ${ack}`)}`);
   });
   session.on('registered', ({ uid, url, enabled }) => out.success(enabled ? `webhook of bot ${uid} set to ${url}` : `bot ${uid} disabled (--cleanup)`));
   session.on('register-failed', ({ uid, error }) => out.warn(`could not register the webhook of ${uid} (${safeLine(error)}); set it in the dashboard`));
-  session.on('tunnel', ({ status }) => out.info(out.ce.dim(`tunnel ${status}`)));
+  session.on('tunnel', ({ status }) => out.info(out.errColors.dim(`tunnel ${status}`)));
   session.on('tunnel-failed', ({ error }) => out.warn(`could not open the ngrok tunnel: ${safeLine(error)}; continuing local-only`));
   session.on('warning', (line) => out.warn(line));
 }

@@ -67,19 +67,19 @@ and exits 0; a second Ctrl-C exits 130 at once.`,
 }
 
 
-export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+export async function runDev(command: string[], flags: DevFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
   if (command.length === 0) throw new UsageError('no bot command', 'give the command that runs your bot after --: cometbot dev -- node bot.js');
   if (flags.emulate && flags.tunnel) throw new UsageError('--emulate and --tunnel exclude each other', 'pick one');
   const startTimeoutMs = flags.startTimeout === undefined ? 15_000 : (parseDuration(flags.startTimeout) ?? badDuration(flags.startTimeout));
   const apiPort = parsePort(flags.apiPort ?? String(DEFAULT_EMULATOR_PORT), '--api-port');
-  const out = await createOutput(deps, g);
-  const conn = await loadConnection(deps, out, g).catch((e: unknown) => {
+  const out = await createOutput(deps, globals);
+  const conn = await loadConnection(deps, out, globals).catch((e: unknown) => {
     if (flags.tunnel) throw e; // the tunnel needs the profile; say why it cannot be read
     return undefined;
   });
   const mode = flags.tunnel || (!flags.emulate && conn) ? 'tunnel' : 'emulate';
   const uid = mode === 'emulate' ? validateUid(flags.uid ?? conn?.profile.bot.uid ?? 'dev-bot', '--uid').uid : conn!.profile.bot.uid;
-  const cwd = process.cwd();
+  const cwd = deps.cwd();
   const botPort = await (await import('../adapters/free-port.js')).freePort();
   const botUrl = new URL(`http://127.0.0.1:${botPort}${flags.botPath ? (flags.botPath.startsWith('/') ? flags.botPath : `/${flags.botPath}`) : '/'}`);
   const [{ DevSession }, { capturesDir }] = await Promise.all([import('../bot-process/dev-session.js'), import('../env.js')]);
@@ -111,24 +111,24 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
     renderLoop(session, out, command, printer);
     const { watchTurns, watchCallbacks } = await import('./dev-render.js');
     session.once('emulator', (emulator) => {
-      out.info(`${out.ce.bold('cometbot dev')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}, bot ${out.ce.bold(uid)} at ${botUrl.href}`);
+      out.info(`${out.errColors.bold('cometbot dev')}: a local CometChat at ${out.errColors.cyan(emulator.baseUrl)}, bot ${out.errColors.bold(uid)} at ${botUrl.href}`);
       watchTurns(emulator, out, uid, printer);
     });
     const ready = await session.start();
     if (ready.emulator) {
       const emulator = ready.emulator;
       const { canPrompt } = await import('../adapters/prompts.js');
-      if (!g.json && canPrompt(deps, false)) {
+      if (!globals.json && canPrompt(deps, false)) {
         const { chat } = await import('./emulate.js');
         void chat(emulator, deps, out, flags.as ?? 'alice', printer).then(() => stopRequested());
       } else {
-        out.info(out.ce.dim(`no terminal for a chat prompt: send messages to ${emulator.baseUrl} (POST /messages with onBehalfOf), Ctrl-C to stop`));
+        out.info(out.errColors.dim(`no terminal for a chat prompt: send messages to ${emulator.baseUrl} (POST /messages with onBehalfOf), Ctrl-C to stop`));
       }
     } else if (ready.listen) {
       watchCallbacks(ready.listen.session, out, uid);
       const { localUrl, publicUrl } = ready.listen.ready;
-      out.info(`${out.ce.bold('cometbot dev')}: CometChat's callbacks for bot ${out.ce.bold(uid)} at ${publicUrl ?? localUrl}, forwarded to ${botUrl.href}`);
-      if (!publicUrl) out.info(out.ce.dim('no public URL (no ngrok authtoken): only an API on this machine can reach the bot'));
+      out.info(`${out.errColors.bold('cometbot dev')}: CometChat's callbacks for bot ${out.errColors.bold(uid)} at ${publicUrl ?? localUrl}, forwarded to ${botUrl.href}`);
+      if (!publicUrl) out.info(out.errColors.dim('no public URL (no ngrok authtoken): only an API on this machine can reach the bot'));
     }
     await stopped;
   } finally {
@@ -137,7 +137,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, g: 
     // eslint-disable-next-line no-unsafe-finally -- a forced stop replaces whatever was thrown
     if (outcome === 'forced') throw new CancelledError('stopped at once by a second Ctrl-C', 'the bot was killed; run cometbot dev again');
   }
-  out.info(out.ce.dim('dev: bot stopped'));
+  out.info(out.errColors.dim('dev: bot stopped'));
 }
 
 function badDuration(value: string): never {
@@ -195,10 +195,10 @@ function renderLoop(loop: DevSession, out: Output, command: string[], printer: P
     printer.after();
   };
   loop.on('started', ({ pid, restart }) => print(() => out.success(`${restart ? 'restarted' : 'started'} ${shown} (pid ${pid})`)));
-  loop.on('restarting', ({ path }) => print(() => out.info(out.ce.yellow(`↻ ${safeLine(path)} changed: restarting the bot`))));
+  loop.on('restarting', ({ path }) => print(() => out.info(out.errColors.yellow(`↻ ${safeLine(path)} changed: restarting the bot`))));
   loop.on('crashed', ({ code, signal }) => print(() => out.warn(`the bot exited (${signal ?? `code ${code}`}); it restarts when a watched file changes`)));
   loop.on('start-failed', ({ message }) => print(() => out.warn(`${safeLine(message)}; fix it and save: the bot restarts`)));
   loop.on('watch-problem', ({ message }) => print(() => out.warn(safeLine(message))));
-  loop.on('output', ({ line }) => print(() => out.info(`${out.ce.dim('bot │')} ${safeLine(line)}`)));
+  loop.on('output', ({ line }) => print(() => out.info(`${out.errColors.dim('bot │')} ${safeLine(line)}`)));
 }
 

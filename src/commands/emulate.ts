@@ -63,20 +63,20 @@ Scripts can read GET /_emulator/state for conversations and callback deliveries.
 
 export { parseDelays };
 
-export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+export async function runEmulate(flags: EmulateFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
   const port = parsePort(flags.port ?? String(DEFAULT_EMULATOR_PORT));
   const appId = validateAppId(flags.appId ?? 'emulator');
   const region = validateRegion(flags.region ?? 'us');
   const retryDelaysMs = parseDelays(flags.retryDelays, '--retry-delays');
-  const out = await createOutput(deps, g);
+  const out = await createOutput(deps, globals);
   const { Emulator } = await import('../emulator/server.js');
   if (flags.operations) {
     const ops = new Emulator({ seed: false }).operations();
-    if (g.json) out.jsonLine({ operations: ops });
+    if (globals.json) out.jsonLine({ operations: ops });
     else {
       const { operationsText } = await import('../emulator/operations-table.js');
       out.data(operationsText(ops).trimEnd());
-      out.info(out.ce.dim(`${ops.length} operations; any other operation of CometChat's REST API answers 501 ERR_NOT_EMULATED`));
+      out.info(out.errColors.dim(`${ops.length} operations; any other operation of CometChat's REST API answers 501 ERR_NOT_EMULATED`));
     }
     return;
   }
@@ -92,24 +92,24 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, g: GlobalOptio
     out.warn(`listening on ${flags.host}: anyone on your network can use this emulator${(flags.apiKey ?? DEFAULT_EMULATOR_KEY) === DEFAULT_EMULATOR_KEY ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
   }
 
-  if (g.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
+  if (globals.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
   else {
-    out.info(`${out.ce.bold('cometbot emulate')}: a local CometChat at ${out.ce.cyan(emulator.baseUrl)}`);
+    out.info(`${out.errColors.bold('cometbot emulate')}: a local CometChat at ${out.errColors.cyan(emulator.baseUrl)}`);
     out.info(`Point cometbot at it:\n  export ${envLine}`);
-    out.info(out.ce.dim(`users: ${emulator.backend.users.list().map((u) => u.uid).join(', ') || '(none)'}; groups: ${emulator.backend.groups.list().map((gr) => gr.guid).join(', ') || '(none)'}`));
+    out.info(out.errColors.dim(`users: ${emulator.backend.users.list().map((u) => u.uid).join(', ') || '(none)'}; groups: ${emulator.backend.groups.list().map((gr) => gr.guid).join(', ') || '(none)'}`));
   }
   const printer: Printer = { before: () => undefined, after: () => undefined };
-  watch(emulator, out, g.json, printer);
+  watch(emulator, out, globals.json, printer);
 
   const { canPrompt } = await import('../adapters/prompts.js');
-  const interactive = !g.json && canPrompt(deps, false);
+  const interactive = !globals.json && canPrompt(deps, false);
   const { untilStopped } = await import('./until-stopped.js');
   const signals = untilStopped(deps.signals);
   await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, flags.as ?? 'alice', printer)] : [])]);
   signals.dispose();
   await emulator.close();
   const deliveries = emulator.backend.deliveries().length;
-  if (!g.json) out.info(out.ce.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
+  if (!globals.json) out.info(out.errColors.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
 }
 
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */
@@ -123,7 +123,7 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
   emulator.on('message', (m) => {
     if (json) return out.jsonLine({ event: 'message', message: m });
     const text = (m.data as { text?: string }).text ?? `(${String(m.category)}/${String(m.type)})`;
-    const who = emulator.backend.bots.find(String(m.sender)) ? out.c.magenta(safeLine(String(m.sender))) : out.c.cyan(safeLine(String(m.sender)));
+    const who = emulator.backend.bots.find(String(m.sender)) ? out.colors.magenta(safeLine(String(m.sender))) : out.colors.cyan(safeLine(String(m.sender)));
     printer.before();
     out.data(`${who} → ${safeLine(String(m.receiver))}${m.receiverType === 'group' ? ' (group)' : ''}: ${safeLine(text)}`);
     printer.after();
@@ -141,7 +141,7 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
   emulator.on('not-relayed', (e) => {
     if (json) return out.jsonLine({ event: 'not-relayed', messageId: e.message.id, skipped: e.skipped });
     printer.before();
-    for (const s of e.skipped) out.info(out.ce.dim(`  · message ${String(e.message.id)} not relayed: ${safeLine(s.reason)}`));
+    for (const s of e.skipped) out.info(out.errColors.dim(`  · message ${String(e.message.id)} not relayed: ${safeLine(s.reason)}`));
     printer.after();
   });
   emulator.on('delivery', (d: Delivery) => {
@@ -150,9 +150,9 @@ export function watch(emulator: Emulator, out: Output, json: boolean, printer: P
     const outcome = last.status !== undefined ? `HTTP ${last.status}` : last.error;
     const line = `callback #${d.id} for message ${d.messageId} to ${d.bot}: ${outcome} in ${last.ms} ms (attempt ${d.attempts.length})`;
     printer.before();
-    if (d.state === 'delivered') out.info(out.ce.dim(`  ✔ ${line}`));
-    else if (d.state === 'failed') out.info(out.ce.red(`  ✖ ${line}; giving up`));
-    else out.info(out.ce.yellow(`  ↻ ${line}; will retry`));
+    if (d.state === 'delivered') out.info(out.errColors.dim(`  ✔ ${line}`));
+    else if (d.state === 'failed') out.info(out.errColors.red(`  ✖ ${line}; giving up`));
+    else out.info(out.errColors.yellow(`  ↻ ${line}; will retry`));
     printer.after();
   });
 }
@@ -169,7 +169,7 @@ export async function chat(emulator: Emulator, deps: Deps, out: Output, as: stri
         throw new Error(e.code === 'EEXIST' ? `${path} already exists: /save to another name` : `could not save ${path} (${e.code ?? e.message})`);
       }),
   });
-  out.info(out.ce.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /history, /react, /edit, /delete, /state, /help, /quit'));
+  out.info(out.errColors.dim('Type a message and press Enter. /to <uid>, /group <guid>, /as <uid>, /history, /react, /edit, /delete, /state, /help, /quit'));
   rl.on('SIGINT', () => rl.close());
   printer.before = () => deps.stderr.write('\r\x1b[2K');
   printer.after = () => rl.prompt(true);

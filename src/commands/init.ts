@@ -75,14 +75,14 @@ Examples:
     });
 }
 
-export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): Promise<InitResult> {
+export async function runInit(flags: InitFlags, deps: Deps, globals: GlobalOptions): Promise<InitResult> {
   for (const [key, flag] of [['appId', '--app-id'], ['region', '--region'], ['apiKey', '--api-key'], ['uid', '--uid'], ['name', '--name'], ['groupSetting', '--group-setting'], ['apiUrl', '--api-url'], ['avatar', '--avatar']] as const) {
     if (flags[key] !== undefined && flags[key]!.trim() === '') throw new UsageError(`${flag} is empty`, `give a value, or leave ${flag} out to use the profile's`);
   }
-  const out = await createOutput(deps, g);
+  const out = await createOutput(deps, globals);
   const store = await openConfig(deps, out);
   const config = store.load(); // a corrupt file stops here, before anything is sent or overwritten
-  const existing: Profile | undefined = findProfile(config, g.profile);
+  const existing: Profile | undefined = findProfile(config, globals.profile);
   const env = readEnv(deps.env);
   const ask = await canAsk(deps, env.ci);
   const prompt = async <T>(q: (p: Prompts) => Promise<T>): Promise<T> => q(await deps.prompts());
@@ -168,20 +168,20 @@ export async function runInit(flags: InitFlags, deps: Deps, g: GlobalOptions): P
     ...(existing?.ngrokDomain ? { ngrokDomain: existing.ngrokDomain } : {}),
   };
   if (JSON.stringify(existing) !== JSON.stringify(profile)) {
-    store.save({ ...config, profiles: { ...config.profiles, [g.profile]: profile } });
-    out.success(`profile "${g.profile}" saved to ${store.file}`);
+    store.save({ ...config, profiles: { ...config.profiles, [globals.profile]: profile } });
+    out.success(`profile "${globals.profile}" saved to ${store.file}`);
   } else {
-    out.success(`profile "${g.profile}" unchanged (${store.file})`);
+    out.success(`profile "${globals.profile}" unchanged (${store.file})`);
   }
 
-  const result: InitResult = { profile: g.profile, appId, region, bot: { uid, name }, userCreated, botConfigured, callback };
-  if (g.json) {
+  const result: InitResult = { profile: globals.profile, appId, region, bot: { uid, name }, userCreated, botConfigured, callback };
+  if (globals.json) {
     out.jsonLine(result);
   } else {
     out.info('');
     const hasToken = Boolean(profile.ngrokAuthtoken || env.ngrokAuthtoken);
-    out.info(`Next: ${out.ce.bold('cometbot listen')} to receive callbacks${hasToken ? ' (through an ngrok tunnel: your token is set)' : ' (add an ngrok token for a public URL: cometbot init --ngrok-authtoken, or NGROK_AUTHTOKEN)'}`);
-    out.info(`      ${out.ce.bold(`cometbot say --to <uid> "hello"`)} to send a message as ${uid}`);
+    out.info(`Next: ${out.errColors.bold('cometbot listen')} to receive callbacks${hasToken ? ' (through an ngrok tunnel: your token is set)' : ' (add an ngrok token for a public URL: cometbot init --ngrok-authtoken, or NGROK_AUTHTOKEN)'}`);
+    out.info(`      ${out.errColors.bold(`cometbot say --to <uid> "hello"`)} to send a message as ${uid}`);
   }
   return result;
 }

@@ -72,14 +72,14 @@ Every request is written to the capture file before it is answered 200; see it w
     });
 }
 
-export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions): Promise<void> {
+export async function runListen(flags: ListenFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
   const parsed = parseListenOptions(flags);
-  const out = await createOutput(deps, g);
+  const out = await createOutput(deps, globals);
   const env = readEnv(deps.env);
 
   let conn: Connection | undefined;
   try {
-    conn = await loadConnection(deps, out, g, flags);
+    conn = await loadConnection(deps, out, globals, flags);
   } catch (e) {
     // A profile holds the callback credentials; only --no-auth can run without one.
     if (!(e instanceof UsageError) || flags.auth !== false) throw e;
@@ -87,7 +87,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   if (flags.echo && !conn) throw new UsageError('--echo needs a profile to reply as the bot', 'run cometbot init first');
   const respond = parseRespond(flags.respond, flags.delay);
   const credentials = flags.auth === false ? null : conn!.profile.callback;
-  if (!credentials) out.warn(out.ce.red.bold('--no-auth: anyone who finds the URL can post to it. Use it only for local experiments.'));
+  if (!credentials) out.warn(out.errColors.red.bold('--no-auth: anyone who finds the URL can post to it. Use it only for local experiments.'));
 
   const [{ ListenSession }, { LineSink }, { summaryLine, prettyJson }] = await Promise.all([
     import('../listen/session.js'),
@@ -119,32 +119,32 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   );
   if (respond) {
     const what = [respond.status !== 200 ? `answering ${respond.status}` : undefined, respond.delayMs ? `after ${formatDuration(respond.delayMs)}` : undefined].filter(Boolean).join(' ');
-    out.warn(out.ce.yellow.bold(`--respond/--delay: ${what} to the first ${respond.times} deliver${respond.times === 1 ? 'y' : 'ies'} of every callback, on purpose: CometChat will retry, and your bot misses them meanwhile`));
+    out.warn(out.errColors.yellow.bold(`--respond/--delay: ${what} to the first ${respond.times} deliver${respond.times === 1 ? 'y' : 'ies'} of every callback, on purpose: CometChat will retry, and your bot misses them meanwhile`));
   }
 
   // Rendering: after the ack, never before it; output that cannot keep up is dropped and counted.
   const sink = new LineSink(deps.stdout);
   session.on('request', (req) => {
-    if (g.json) sink.write(requestLine(req.line)); // the capture line, not re-serialised
+    if (globals.json) sink.write(requestLine(req.line)); // the capture line, not re-serialised
     else {
-      sink.write(`${summaryLine(out.c, req.record, req.summary)}\n`);
-      if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.c, req.record.body) : safeText(req.record.rawBody ?? '')}\n`);
+      sink.write(`${summaryLine(out.colors, req.record, req.summary)}\n`);
+      if (!flags.quiet) sink.write(`${req.record.json ? prettyJson(out.colors, req.record.body) : safeText(req.record.rawBody ?? '')}\n`);
     }
   });
-  session.on('rejected', (record) => sink.write(g.json ? ndjsonLine({ event: 'request', ...record }) : `${summaryLine(out.c, record)}\n`));
+  session.on('rejected', (record) => sink.write(globals.json ? ndjsonLine({ event: 'request', ...record }) : `${summaryLine(out.colors, record)}\n`));
   session.on('forward', (r) => {
-    if (g.json) sink.write(ndjsonLine({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) }));
-    else if (r.status !== null) sink.write(`  ${out.c.dim('↪ forwarded')} ${r.status < 400 ? out.c.green(String(r.status)) : out.c.red(String(r.status))} ${out.c.dim(`${r.ms} ms ${r.id}`)}\n`);
-    else sink.write(`  ${out.c.red('↪ forward failed')} ${safeLine(r.error ?? '')} ${out.c.dim(r.id)}\n`);
+    if (globals.json) sink.write(ndjsonLine({ event: 'forward', id: r.id, status: r.status, ms: r.ms, ...(r.error ? { error: r.error } : {}) }));
+    else if (r.status !== null) sink.write(`  ${out.colors.dim('↪ forwarded')} ${r.status < 400 ? out.colors.green(String(r.status)) : out.colors.red(String(r.status))} ${out.colors.dim(`${r.ms} ms ${r.id}`)}\n`);
+    else sink.write(`  ${out.colors.red('↪ forward failed')} ${safeLine(r.error ?? '')} ${out.colors.dim(r.id)}\n`);
   });
   session.on('reply', (r) => {
-    if (g.json) sink.write(ndjsonLine({ event: 'reply', id: r.id, messageId: r.messageId }));
-    else sink.write(`  ${out.c.dim('↩ echoed as')} ${botUid} ${out.c.dim(`message ${r.messageId} to ${r.receiverType} ${safeLine(r.receiver)}`)}\n`);
+    if (globals.json) sink.write(ndjsonLine({ event: 'reply', id: r.id, messageId: r.messageId }));
+    else sink.write(`  ${out.colors.dim('↩ echoed as')} ${botUid} ${out.colors.dim(`message ${r.messageId} to ${r.receiverType} ${safeLine(r.receiver)}`)}\n`);
   });
   session.on('reply-failed', (r) => out.warn(`echo reply for ${r.id} failed: ${safeLine(r.error)}`));
-  session.on('capture-error', (e) => out.info(out.ce.red.bold(`error: cannot write the capture file ${e.file} (${e.code}): answering 503 until it works again, so nothing is acked unrecorded`)));
-  session.on('capture-recovered', (e) => out.info(out.ce.green(`capture file writable again: ${e.file}`)));
-  session.on('tunnel', ({ status }) => out.info(status === 'connected' ? out.ce.green(`tunnel ${status}`) : out.ce.yellow(`tunnel ${status}: ngrok is reconnecting…`)));
+  session.on('capture-error', (e) => out.info(out.errColors.red.bold(`error: cannot write the capture file ${e.file} (${e.code}): answering 503 until it works again, so nothing is acked unrecorded`)));
+  session.on('capture-recovered', (e) => out.info(out.errColors.green(`capture file writable again: ${e.file}`)));
+  session.on('tunnel', ({ status }) => out.info(status === 'connected' ? out.errColors.green(`tunnel ${status}`) : out.errColors.yellow(`tunnel ${status}: ngrok is reconnecting…`)));
   session.on('tunnel-failed', ({ error }) => {
     out.warn(`could not open the ngrok tunnel: ${safeLine(error)}`);
     out.info('  continuing local-only; check the token (dashboard.ngrok.com → Your Authtoken) and your network');
@@ -153,19 +153,19 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   session.on('register-failed', ({ uid, enabling, error }) => out.warn(`could not ${enabling ? 'register the webhook' : 'disable the bot'} (${safeLine(error)}); set it in the dashboard: AI Agents → Custom Bots → ${uid}`));
   session.on('warning', (line) => out.warn(line));
 
-  if (flags.tunnel !== false && !authtoken) out.info(out.ce.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
+  if (flags.tunnel !== false && !authtoken) out.info(out.errColors.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
   const ready = await (authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start());
   const untune = await deps.tuneForServer?.();
 
   const announce = (r: { publicUrl: string | null }) => {
-    if (g.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
-    out.info(`${out.ce.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${g.profile}` : ''}`);
+    if (globals.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
+    out.info(`${out.errColors.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${globals.profile}` : ''}`);
     out.info(`  local    ${ready.localUrl}`);
-    if (r.publicUrl) out.info(`  public   ${r.publicUrl}${credentials ? out.ce.dim('  (Basic Auth checked here)') : ''}`);
+    if (r.publicUrl) out.info(`  public   ${r.publicUrl}${credentials ? out.errColors.dim('  (Basic Auth checked here)') : ''}`);
     out.info(`  capture  ${ready.captureFile}`);
     if (ready.inspectUrl) out.info(`  inspect  ${ready.inspectUrl}`);
     if (parsed.forwardTo) out.info(`  forward  ${parsed.forwardTo.href}`);
-    out.info(out.ce.dim('Waiting for requests… Ctrl-C to stop.'));
+    out.info(out.errColors.dim('Waiting for requests… Ctrl-C to stop.'));
   };
   announce(ready);
   session.on('selftest', ({ result, publicUrl }) => {
@@ -174,7 +174,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     else if (result === 'lost') out.warn('ngrok’s edge auth does not pass the Authorization header on, and the tunnel could not be reopened without it: local only now');
     else {
       out.warn('ngrok’s edge auth does not pass the Authorization header on; reopened the tunnel without edge auth (cometbot still checks Basic Auth locally)');
-      if (g.json) announce({ publicUrl });
+      if (globals.json) announce({ publicUrl });
       else out.info(`  public   ${publicUrl}`);
     }
   });
@@ -187,7 +187,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   const forced = await Promise.race([
     shutdown().then(() => false),
     signals.forced.then(() => {
-      out.info(out.ce.yellow('forced exit'));
+      out.info(out.errColors.yellow('forced exit'));
       session.destroy(); // what is queued is still written: nothing acked is lost
       return true;
     }),
@@ -196,13 +196,13 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
   if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished', 'every acknowledged request is in the capture file; forwards and replies still queued were dropped');
 
   async function shutdown(): Promise<void> {
-    if (!g.json) out.info(out.ce.dim('\nstopping…'));
+    if (!globals.json) out.info(out.errColors.dim('\nstopping…'));
     const c = await session.close(SHUTDOWN_GRACE_MS);
     untune?.();
     const { notShown, stalled } = await sink.close();
-    if (notShown > 0) out.info(out.ce.yellow(`${notShown} output line(s) were not shown: stdout was not keeping up (every request is in the capture file)`));
+    if (notShown > 0) out.info(out.errColors.yellow(`${notShown} output line(s) were not shown: stdout was not keeping up (every request is in the capture file)`));
     if (stalled) {
-      out.info(out.ce.yellow('stdout is not being read: exiting without the output still queued for it'));
+      out.info(out.errColors.yellow('stdout is not being read: exiting without the output still queued for it'));
       deps.exitNow = true;
     }
     // What --respond provoked: CometChat's real retry schedule, ready for emulate --retry-delays.
@@ -210,8 +210,8 @@ export async function runListen(flags: ListenFlags, deps: Deps, g: GlobalOptions
     for (const r of retries.slice(0, 20)) out.info(`  data.id ${safeLine(r.id)}: ${r.deliveries} deliveries, ${r.delaysMs.map((d) => `+${(d / 1000).toFixed(1)} s`).join(', ')}`);
     if (retries.length) {
       const typical = retries[0]!.delaysMs.map((d) => `${Math.round(d / 100) / 10}s`).join(',');
-      out.info(out.ce.dim(`  replay this schedule offline: cometbot emulate --retry-delays ${typical}`));
-    } else if (respond) out.info(out.ce.dim('  no callback was delivered twice: CometChat did not retry (yet)'));
+      out.info(out.errColors.dim(`  replay this schedule offline: cometbot emulate --retry-delays ${typical}`));
+    } else if (respond) out.info(out.errColors.dim('  no callback was delivered twice: CometChat did not retry (yet)'));
     const total = c.accepted + c.rejected + c.captureFailures;
     out.info(
       `${total} request${total === 1 ? '' : 's'}: ${c.accepted} accepted${c.duplicates ? ` (${c.duplicates} duplicate)` : ''}, ${c.rejected} rejected${c.captureFailures ? `, ${c.captureFailures} answered 503 (capture failed)` : ''} → ${c.captureFile}`,

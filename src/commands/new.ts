@@ -51,10 +51,10 @@ Actions workflow, README.md, .env.example and .gitignore.`,
     });
 }
 
-export async function runNew(dirArg: string | undefined, flags: NewFlags, deps: Deps, g: GlobalOptions): Promise<NewResult> {
-  const out = await createOutput(deps, g);
+export async function runNew(dirArg: string | undefined, flags: NewFlags, deps: Deps, globals: GlobalOptions): Promise<NewResult> {
+  const out = await createOutput(deps, globals);
   const uid = validateUid(flags.uid ?? DEFAULT_UID).uid;
-  const template = await chooseTemplate(flags, deps, g);
+  const template = await chooseTemplate(flags, deps, globals);
   const dir = dirArg ?? uid;
   if (!dir.trim()) throw new UsageError('the folder name is empty', 'name a folder: cometbot new my-bot');
   const [{ planFiles, templateInfo }, { writeScaffold }, { join, relative, resolve, isAbsolute }] = await Promise.all([
@@ -63,28 +63,29 @@ export async function runNew(dirArg: string | undefined, flags: NewFlags, deps: 
     import('node:path'),
   ]);
   const files = planFiles(template, uid);
-  writeScaffold({ dir, files, force: flags.force === true, shownAs: dir });
+  const target = resolve(deps.cwd(), dir);
+  writeScaffold({ dir: target, files, force: flags.force === true, shownAs: dir });
 
   const info = templateInfo(template);
-  const rel = relative(process.cwd(), resolve(dir));
-  const cd = `cd ${quote(rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(dir))}${info.install ? ` && ${info.install}` : ''}`;
+  const rel = relative(deps.cwd(), target);
+  const cd = `cd ${quote(rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : target)}${info.install ? ` && ${info.install}` : ''}`;
   const next = [cd, `cometbot dev -- ${info.run}`, `cometbot test -- ${info.run}`];
-  const result: NewResult = { dir: resolve(dir), template, uid, files: files.map((f) => f.path), next };
-  if (g.json) {
+  const result: NewResult = { dir: target, template, uid, files: files.map((f) => f.path), next };
+  if (globals.json) {
     out.jsonLine(result);
     return result;
   }
   out.success(`created ${uid} in ${join(dir)}: ${info.description}`);
-  for (const f of result.files) out.data(out.c.dim(`  ${f}`));
+  for (const f of result.files) out.data(out.colors.dim(`  ${f}`));
   out.data('');
   out.data('Next:');
   out.data(`  ${next[0]}`);
-  out.data(`  ${next[1]}    ${out.c.dim('# chat with it; it restarts when you save')}`);
-  out.data(`  ${next[2]}   ${out.c.dim('# run tests/bot.convo.yaml against it, offline')}`);
+  out.data(`  ${next[1]}    ${out.colors.dim('# chat with it; it restarts when you save')}`);
+  out.data(`  ${next[2]}   ${out.colors.dim('# run tests/bot.convo.yaml against it, offline')}`);
   return result;
 }
 
-async function chooseTemplate(flags: NewFlags, deps: Deps, g: GlobalOptions): Promise<TemplateName> {
+async function chooseTemplate(flags: NewFlags, deps: Deps, globals: GlobalOptions): Promise<TemplateName> {
   if (flags.template !== undefined) {
     const name = flags.template.trim().toLowerCase();
     const found = TEMPLATES.find((t) => t === name || (t === 'typescript' && name === 'ts') || (t === 'python' && name === 'py'));
@@ -92,7 +93,7 @@ async function chooseTemplate(flags: NewFlags, deps: Deps, g: GlobalOptions): Pr
     return found;
   }
   const { canPrompt } = await import('../adapters/prompts.js');
-  if (flags.yes || g.json || !canPrompt(deps, readEnv(deps.env).ci)) return 'node';
+  if (flags.yes || globals.json || !canPrompt(deps, readEnv(deps.env).ci)) return 'node';
   const prompts = await deps.prompts();
   const chosen = await prompts.select({
     message: "The bot's language",

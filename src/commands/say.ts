@@ -45,8 +45,8 @@ Examples:
     });
 }
 
-export async function runSay(words: string[], flags: SayFlags, deps: Deps, g: GlobalOptions): Promise<Record<string, unknown>> {
-  const out = await createOutput(deps, g);
+export async function runSay(words: string[], flags: SayFlags, deps: Deps, globals: GlobalOptions): Promise<Record<string, unknown>> {
+  const out = await createOutput(deps, globals);
   const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
   if (fromStdin && deps.stdin.isTTY && flags.custom === undefined) {
     throw new UsageError('no message text', 'pass the text as arguments, or pipe it: echo hi | cometbot say --to alice');
@@ -54,14 +54,14 @@ export async function runSay(words: string[], flags: SayFlags, deps: Deps, g: Gl
   const text = fromStdin ? (deps.stdin.isTTY ? '' : (await readAll(deps.stdin)).replace(/\r?\n$/, '')) : words.join(' ');
   // All local checks (receiver, JSON, empty text) run before the profile is even loaded.
   const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${globalThis.crypto.randomUUID()}` });
-  const conn = await loadConnection(deps, out, g, flags);
+  const conn = await loadConnection(deps, out, globals, flags);
   const client = await createClient(out, conn.baseUrl, conn.apiKey, deps.env, deps.sleep);
   const botUid = conn.profile.bot.uid;
   const sent = await out.spin(
     'Sending…',
     flags.thread ? client.sendThreadMessage(flags.thread, body, botUid) : client.sendBotMessage(botUid, body),
   );
-  if (g.json) out.jsonLine(sent);
+  if (globals.json) out.jsonLine(sent);
   else {
     out.data(String(sent.id));
     out.success(`sent as ${botUid} to ${String(body.receiverType)} ${String(body.receiver)}${flags.thread ? ` in thread ${flags.thread}` : ''}`);

@@ -13,12 +13,12 @@ import type { LiveTarget } from '../testing/live/live-stage.js';
 import { safeLine } from '../core/terminal-text.js';
 
 
-export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: GlobalOptions, command: string[] = []): Promise<RunSummary> {
+export async function runTest(paths: string[], flags: TestFlags, deps: Deps, globals: GlobalOptions, command: string[] = []): Promise<RunSummary> {
   // Every local check first: flags, files, the bot's URL. Nothing starts before they pass.
   const [{ parseTestOptions }, { shardCases, selectCases, emptySummary }] = await Promise.all([import('../testing/options.js'), import('../testing/selection.js')]);
-  const { reporters, within, ackWithin, startTimeoutMs, shard, startsBot, botUrl, apiPort, live } = await parseTestOptions(flags, command, g.json);
-  const out = await createOutput(deps, g);
-  const cwd = process.cwd();
+  const { reporters, within, ackWithin, startTimeoutMs, shard, startsBot, botUrl, apiPort, live } = await parseTestOptions(flags, command, globals.json);
+  const out = await createOutput(deps, globals);
+  const cwd = deps.cwd();
   const { discoverConvoFiles, loadConvoFiles } = await import('../testing/files.js');
   // --within / --ack-within replace the built-in defaults; what a file, case or step sets still wins.
   let files = loadConvoFiles(discoverConvoFiles(paths, cwd), cwd, (line) => deps.stderr.write(`${safeLine(line)}\n`), { within, ackWithin });
@@ -28,13 +28,13 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   }
   if (shard) files = shardCases(files, shard.index, shard.count);
   if (flags.list) {
-    for (const f of files) for (const c of f.tests) (g.json ? out.jsonLine({ file: f.path, suite: f.name, name: c.name, line: c.pos.line }) : out.data(`${safeLine(f.path)}:${c.pos.line}  ${safeLine(f.name)} › ${safeLine(c.name)}`));
-    out.info(out.ce.dim(`${files.reduce((n, f) => n + f.tests.length, 0)} case(s)${shard ? ` in shard ${shard.index}/${shard.count}` : ''}`));
+    for (const f of files) for (const c of f.tests) (globals.json ? out.jsonLine({ file: f.path, suite: f.name, name: c.name, line: c.pos.line }) : out.data(`${safeLine(f.path)}:${c.pos.line}  ${safeLine(f.name)} › ${safeLine(c.name)}`));
+    out.info(out.errColors.dim(`${files.reduce((n, f) => n + f.tests.length, 0)} case(s)${shard ? ` in shard ${shard.index}/${shard.count}` : ''}`));
     return emptySummary();
   }
   if (files.length === 0) throw new UsageError(`shard ${shard!.index}/${shard!.count} holds no case`, `there are fewer cases than shards: use at most ${shard!.count - 1} shards`);
-  const liveTarget = live ? await openLiveTarget(flags, deps, out, g) : undefined;
-  const credentials = live ? null : startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, g);
+  const liveTarget = live ? await openLiveTarget(flags, deps, out, globals) : undefined;
+  const credentials = live ? null : startsBot ? generateCredentials(deps.randomBytes) : await callbackCredentials(deps, out, globals);
   const app = liveTarget ? { appId: liveTarget.appId, region: liveTarget.region, apiKey: '', anyApiKey: false, named: true } : (await import('../testing/emulated-app.js')).emulatedApp(files, flags, readEnv(deps.env));
 
   const { TestRun } = await import('../testing/run.js');
@@ -56,7 +56,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
             env: { ...deps.env },
             port: Number(botUrl.port),
             startTimeoutMs,
-            ...(flags.verbose ? { onOutput: (line: string) => deps.stderr.write(`${out.ce.dim('bot │')} ${safeLine(line)}\n`) } : {}),
+            ...(flags.verbose ? { onOutput: (line: string) => deps.stderr.write(`${out.errColors.dim('bot │')} ${safeLine(line)}\n`) } : {}),
           },
         }
       : {}),
@@ -64,7 +64,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
   const { openReporters, ReportFileError } = await import('../testing/reporters/index.js');
   let sinks: Awaited<ReturnType<typeof openReporters>>;
   try {
-    sinks = await openReporters(reporters, { stdout: (s) => void deps.stdout.write(s), colors: out.c, verbose: Boolean(flags.verbose), inputs: files.map((f) => f.path) });
+    sinks = await openReporters(reporters, { stdout: (s) => void deps.stdout.write(s), colors: out.colors, verbose: Boolean(flags.verbose), inputs: files.map((f) => f.path), now: deps.now });
   } catch (e) {
     if (e instanceof ReportFileError) throw e.usage ? new UsageError(e.message, e.hint) : new CliError(e.message, e.hint);
     throw e;
@@ -89,7 +89,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, g: 
     try {
       const { apiUrl } = await run.start();
       const where = liveTarget ? `live ${liveTarget.appId}/${liveTarget.region} (${apiUrl}) · bot ${files[0]!.bot} as deployed` : `emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`;
-      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !g.json) out.info(out.ce.dim(where));
+      if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !globals.json) out.info(out.errColors.dim(where));
     } catch (e) {
       if (interrupted) throw new ReportedFailure(EXIT.cancelled);
       throw startError(e, apiPort, deps);
@@ -125,30 +125,30 @@ function startError(e: unknown, apiPort: number, deps: Deps): CliError {
 }
 
 /** With --bot-url: env COMETCHAT_CALLBACK_USERNAME/PASSWORD, else the profile's callback credentials, else none. */
-async function callbackCredentials(deps: Deps, out: Output, g: GlobalOptions): Promise<Credentials | null> {
+async function callbackCredentials(deps: Deps, out: Output, globals: GlobalOptions): Promise<Credentials | null> {
   const env = readEnv(deps.env);
   if (env.callbackUsername && env.callbackPassword) return { username: env.callbackUsername, password: env.callbackPassword };
   if (env.callbackUsername || env.callbackPassword) throw new UsageError('set both COMETCHAT_CALLBACK_USERNAME and COMETCHAT_CALLBACK_PASSWORD, or neither');
   const config = (await openConfig(deps, out)).load();
-  const profile = findProfile(config, g.profile);
+  const profile = findProfile(config, globals.profile);
   if (!profile) return null;
   const problem = profileProblem(profile);
-  if (problem) throw new ConfigError(`profile "${g.profile}" is invalid: ${problem}`, `fix config.json by hand, or run cometbot init --profile ${g.profile} again`);
+  if (problem) throw new ConfigError(`profile "${globals.profile}" is invalid: ${problem}`, `fix config.json by hand, or run cometbot init --profile ${globals.profile} again`);
   return profile.callback;
 }
 
 
 /** --live: the app (flags > env > profile), a REST client for it, and this run's id for its groups. */
-async function openLiveTarget(flags: TestFlags, deps: Deps, out: Output, g: GlobalOptions): Promise<LiveTarget> {
+async function openLiveTarget(flags: TestFlags, deps: Deps, out: Output, globals: GlobalOptions): Promise<LiveTarget> {
   const [{ resolveLiveApp }, { randomAlphanumeric }] = await Promise.all([import('../testing/live/live-options.js'), import('../core/credentials.js')]);
   const config = (await openConfig(deps, out)).load();
-  const profile = findProfile(config, g.profile);
-  const app = resolveLiveApp(flags, readEnv(deps.env), profile, g.profile);
+  const profile = findProfile(config, globals.profile);
+  const app = resolveLiveApp(flags, readEnv(deps.env), profile, globals.profile);
   const client = await createClient(out, app.baseUrl, app.apiKey, deps.env, deps.sleep);
   return {
     ...app,
     client,
     runId: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
-    onNote: (line) => out.info(out.ce.dim(safeLine(line))),
+    onNote: (line) => out.info(out.errColors.dim(safeLine(line))),
   };
 }

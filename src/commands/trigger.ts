@@ -63,8 +63,8 @@ Exit 1 when the answer is not 2xx or nothing answers.`,
 }
 
 
-export async function runTrigger(kindArg: string | undefined, flags: TriggerFlags, deps: Deps, g: GlobalOptions): Promise<void> {
-  const out = await createOutput(deps, g);
+export async function runTrigger(kindArg: string | undefined, flags: TriggerFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
+  const out = await createOutput(deps, globals);
   if (flags.list) {
     for (const k of KINDS) out.data(`${k.padEnd(8)} ${KIND_SUMMARY[k]}`);
     return;
@@ -82,7 +82,7 @@ export async function runTrigger(kindArg: string | undefined, flags: TriggerFlag
   if (typeof flags.auth === 'string') auth = parseUserPass(flags.auth) ?? badAuth();
 
   // The profile, if there is one, gives the bot, the app and the callback credentials.
-  const profile = findProfile((await openConfig(deps, out)).load(), g.profile);
+  const profile = findProfile((await openConfig(deps, out)).load(), globals.profile);
   if (flags.auth !== false && !auth) {
     auth = profile?.callback;
     if (!auth) out.warn('no profile with callback credentials: sending without Basic Auth (pass --auth user:pass, or --no-auth to say so)');
@@ -113,9 +113,9 @@ export async function runTrigger(kindArg: string | undefined, flags: TriggerFlag
     const r = await signedPost({ url: target, body, auth: flags.auth === false ? undefined : auth, userAgent: 'cometbot-trigger', keepBody: true });
     const ok = r.status !== null && r.status >= 200 && r.status < 300;
     if (!ok) failed++;
-    if (g.json) out.jsonLine({ status: r.status, ms: r.ms, body: r.body ?? null, ...(r.error ? { error: r.error } : {}), payload });
-    else if (r.status === null) out.data(`${out.c.red('no answer')} ${target.href} ${out.c.dim(safeLine(r.error ?? ''))}`);
-    else out.data(`${ok ? out.c.green(String(r.status)) : out.c.red(String(r.status))} ${target.href} ${out.c.dim(`${r.ms} ms`)} ${safeLine((r.body ?? '').slice(0, 120))}`);
+    if (globals.json) out.jsonLine({ status: r.status, ms: r.ms, body: r.body ?? null, ...(r.error ? { error: r.error } : {}), payload });
+    else if (r.status === null) out.data(`${out.colors.red('no answer')} ${target.href} ${out.colors.dim(safeLine(r.error ?? ''))}`);
+    else out.data(`${ok ? out.colors.green(String(r.status)) : out.colors.red(String(r.status))} ${target.href} ${out.colors.dim(`${r.ms} ms`)} ${safeLine((r.body ?? '').slice(0, 120))}`);
   }
   if (failed > 0) {
     throw new CliError(`${failed} of ${times} deliver${times === 1 ? 'y' : 'ies'} not answered 2xx`, `is the receiver running at ${target.href}? (cometbot listen, or your bot)`);

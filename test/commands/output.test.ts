@@ -17,10 +17,10 @@ describe('Output', () => {
   it('colours only on a terminal, never with NO_COLOR or --no-color', async () => {
     const Chalk = await loadChalk();
     const tty = makeDeps({ tty: true, env: { NO_COLOR: undefined } });
-    expect(new Output(tty, { json: false, color: true }, Chalk).c.level).toBeGreaterThan(0);
-    expect(new Output(tty, { json: false, color: false }, Chalk).c.level).toBe(0);
-    expect(new Output(makeDeps({ tty: true }), { json: false, color: true }, Chalk).c.level).toBe(0); // NO_COLOR=1
-    expect(new Output(makeDeps({ tty: false, env: { NO_COLOR: undefined } }), { json: false, color: true }, Chalk).c.level).toBe(0);
+    expect(new Output(tty, { json: false, color: true }, Chalk).colors.level).toBeGreaterThan(0);
+    expect(new Output(tty, { json: false, color: false }, Chalk).colors.level).toBe(0);
+    expect(new Output(makeDeps({ tty: true }), { json: false, color: true }, Chalk).colors.level).toBe(0); // NO_COLOR=1
+    expect(new Output(makeDeps({ tty: false, env: { NO_COLOR: undefined } }), { json: false, color: true }, Chalk).colors.level).toBe(0);
   });
 });
 

@@ -55,6 +55,7 @@ export function makeDeps(options: {
     stdout: output(tty),
     stderr: output(tty),
     now: () => new Date('2026-11-25T12:00:00Z'),
+    cwd: () => process.cwd(),
     prompts: async () => options.prompts ?? scriptedPrompts([]),
     openTunnel: async () =>
       options.openTunnel ??

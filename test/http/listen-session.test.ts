@@ -35,7 +35,7 @@ describe('ListenSession', () => {
     expect(await accepted).toMatchObject({ record: { verdict: 'accepted', status: 200 } });
     expect(await rejected).toMatchObject({ verdict: 'rejected', status: 401 });
     const summary = await s.close();
-    expect(summary).toEqual({ accepted: 1, rejected: 1, duplicates: 0, captureFailures: 0, captureFile: ready.captureFile });
+    expect(summary).toEqual({ accepted: 1, rejected: 1, duplicates: 0, captureFailures: 0, captureFile: ready.captureFile, redeliveries: [] });
     expect(await s.close()).toBe(summary); // idempotent
   });
 

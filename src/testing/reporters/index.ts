@@ -32,7 +32,7 @@ export interface OpenReporters {
   flush(): void;
 }
 
-export async function openReporters(targets: ReporterTarget[], o: { stdout: (s: string) => void; colors?: Colors; verbose: boolean; inputs: string[] }): Promise<OpenReporters> {
+export async function openReporters(targets: ReporterTarget[], o: { stdout: (s: string) => void; colors?: Colors; verbose: boolean; inputs: string[]; now?: () => Date }): Promise<OpenReporters> {
   const reporters: Reporter[] = [];
   const files: { file: string; chunks: string[] }[] = [];
   const inputs = new Set(o.inputs.map((p) => resolve(p)));
@@ -43,7 +43,7 @@ export async function openReporters(targets: ReporterTarget[], o: { stdout: (s: 
       files.push({ file: t.file, chunks });
     }
     const write = t.file ? (s: string) => void chunks.push(s) : o.stdout;
-    reporters.push(await createReporter(t.name, write, t.file ? undefined : o.colors, o.verbose));
+    reporters.push(await createReporter(t.name, write, t.file ? undefined : o.colors, o.verbose, o.now));
   }
   return {
     reporters,
@@ -106,10 +106,10 @@ export function parseReporters(values: string[]): ReporterTarget[] {
   return toStdout === 0 ? [{ name: 'pretty' }, ...targets] : targets;
 }
 
-async function createReporter(name: ReporterName, write: (s: string) => void, colors: Colors | undefined, verbose: boolean): Promise<Reporter> {
+async function createReporter(name: ReporterName, write: (s: string) => void, colors: Colors | undefined, verbose: boolean, now?: () => Date): Promise<Reporter> {
   switch (name) {
     case 'junit':
-      return new (await import('./junit.js')).JUnitReporter(write);
+      return new (await import('./junit.js')).JUnitReporter(write, now);
     case 'tap':
       return new (await import('./tap.js')).TapReporter(write);
     case 'json':
