@@ -7,7 +7,7 @@ import type { Emulator } from '../emulator/server.js';
 import type { ListenReady, ListenSession, ListenSessionOptions } from '../listen/session.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { GroupChatSetting } from '../core/group-chat-setting.js';
-import { CliError } from '../errors.js';
+import { serverStartError } from '../core/server-start-error.js';
 
 /** --emulate: the app the emulator plays and the bot registered there. */
 export interface EmulatedApp {
@@ -113,8 +113,7 @@ export class DevSession extends EventEmitter<DevSessionEvents> {
     try {
       await emulator.start();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(code === 'EADDRINUSE' ? `--api-port ${app.apiPort} is already in use (is cometbot emulate running?)` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass --api-port 0 for any free port');
+      throw serverStartError(e, { what: 'the emulator', port: `--api-port ${app.apiPort}`, holder: 'cometbot emulate', hint: 'pass --api-port 0 for any free port' });
     }
     this.stack.push(() => emulator.close());
     const { command } = this.opts;

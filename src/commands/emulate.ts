@@ -4,26 +4,16 @@ import { isLoopback as isLoopbackHost } from '../core/loopback.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { parseDelays } from '../core/duration.js';
+import { parseEmulateOptions, type EmulateFlags } from '../emulator/options.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Delivery } from '../emulator/backend/index.js';
-import { CliError } from '../errors.js';
-import { parsePort, validateAppId, validateRegion } from '../core/validate.js';
+import { serverStartError } from '../core/server-start-error.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
 
-export interface EmulateFlags {
-  port?: string;
-  host?: string;
-  appId?: string;
-  apiKey?: string;
-  region?: string;
-  as?: string;
-  seed: boolean;
-  retryDelays?: string;
-  operations?: boolean;
-}
+export type { EmulateFlags };
 
 export { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT };
 
@@ -64,13 +54,10 @@ Scripts can read GET /_emulator/state for conversations and callback deliveries.
 export { parseDelays };
 
 export async function runEmulate(flags: EmulateFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
-  const port = parsePort(flags.port ?? String(DEFAULT_EMULATOR_PORT));
-  const appId = validateAppId(flags.appId ?? 'emulator');
-  const region = validateRegion(flags.region ?? 'us');
-  const retryDelaysMs = parseDelays(flags.retryDelays, '--retry-delays');
+  const { port, host, appId, region, apiKey, defaultKey, as, seed, retryDelaysMs, operations } = parseEmulateOptions(flags);
   const out = await createOutput(deps, globals);
   const { Emulator } = await import('../emulator/server.js');
-  if (flags.operations) {
+  if (operations) {
     const ops = new Emulator({ seed: false }).operations();
     if (globals.json) out.jsonLine({ operations: ops });
     else {
@@ -80,16 +67,15 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, globals: Globa
     }
     return;
   }
-  const emulator = new Emulator({ port, host: flags.host, appId, region, apiKey: flags.apiKey ?? DEFAULT_EMULATOR_KEY, seed: flags.seed, retryDelaysMs, now: deps.now });
+  const emulator = new Emulator({ port, host, appId, region, apiKey, seed, retryDelaysMs, now: deps.now });
   try {
     await emulator.start();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : `cannot start the emulator (${code ?? (e as Error).message})`, 'pass another port: --port 0 picks a free one');
+    throw serverStartError(e, { what: 'the emulator', port: `port ${port}`, hint: 'pass another port: --port 0 picks a free one' });
   }
   const envLine = `COMETBOT_API_URL=${emulator.baseUrl} COMETCHAT_API_KEY=${emulator.apiKey}`;
-  if (!isLoopbackHost(flags.host ?? '127.0.0.1')) {
-    out.warn(`listening on ${flags.host}: anyone on your network can use this emulator${(flags.apiKey ?? DEFAULT_EMULATOR_KEY) === DEFAULT_EMULATOR_KEY ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
+  if (!isLoopbackHost(host)) {
+    out.warn(`listening on ${host}: anyone on your network can use this emulator${defaultKey ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
   }
 
   if (globals.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
@@ -105,7 +91,7 @@ export async function runEmulate(flags: EmulateFlags, deps: Deps, globals: Globa
   const interactive = !globals.json && canPrompt(deps, false);
   const { untilStopped } = await import('./until-stopped.js');
   const signals = untilStopped(deps.signals);
-  await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, flags.as ?? 'alice', printer)] : [])]);
+  await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, as, printer)] : [])]);
   signals.dispose();
   await emulator.close();
   const deliveries = emulator.backend.deliveries().length;

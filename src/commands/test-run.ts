@@ -11,6 +11,7 @@ import { generateCredentials } from '../core/credentials.js';
 import { createClient, createOutput, openConfig, type GlobalOptions } from './context.js';
 import type { LiveTarget } from '../testing/live/live-stage.js';
 import { safeLine } from '../core/terminal-text.js';
+import { serverStartError } from '../core/server-start-error.js';
 
 
 export async function runTest(paths: string[], flags: TestFlags, deps: Deps, globals: GlobalOptions, command: string[] = []): Promise<RunSummary> {
@@ -120,7 +121,7 @@ function startError(e: unknown, apiPort: number, deps: Deps): CliError {
     if (err.output.length) deps.stderr.write(`${err.output.map((l) => `bot │ ${safeLine(l)}`).join('\n')}\n`);
     return new CliError(err.message, err.hint ?? 'run the command by itself to see why; it must listen on $PORT (or the --bot-url port)');
   }
-  if (err.code === 'EADDRINUSE') return new CliError(`--api-port ${apiPort} is already in use (is cometbot emulate running?)`, 'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints');
+  if (err.code === 'EADDRINUSE') return serverStartError(e, { what: 'the emulator', port: `--api-port ${apiPort}`, holder: 'cometbot emulate', hint: 'stop what uses it, or pass --api-port 0 and point your bot at the port this run prints' });
   return new CliError(`cannot start the test run (${err.code ?? err.message})`, 'run again with COMETBOT_DEBUG=1 for details');
 }
 

@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StoredRecord } from '../adapters/capture-files.js';
-import { CliError } from '../errors.js';
+import { serverStartError } from '../core/server-start-error.js';
 import { summarize, preview, type CaptureRecord, type MessageSummary } from '../core/capture.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './assets.js';
 import type { Credentials } from '../core/basic-auth.js';
@@ -185,7 +185,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new CliError(e.code === 'EADDRINUSE' ? `inspector port ${options.port} is already in use` : `cannot start the inspector (${e.code ?? e.message})`, 'pass another --inspect-port (0 picks a free one)')),
+      reject(serverStartError(e, { what: 'the inspector', port: `inspector port ${options.port}`, hint: 'pass another --inspect-port (0 picks a free one)' })),
     );
     server.listen(options.port, '127.0.0.1', () => resolve());
   });

@@ -12,6 +12,7 @@ import type { AcceptedRequest } from './callback-server.js';
 import type { ForwardResult, Forwarder } from './forwarder.js';
 import type { PublicEndpoint, SelfTestResult } from './public-endpoint.js';
 import { CliError } from '../errors.js';
+import { serverStartError } from '../core/server-start-error.js';
 import { replyTarget } from '../core/capture.js';
 import { TaskQueue } from '../core/task-queue.js';
 import { CallbackServer } from './callback-server.js';
@@ -135,7 +136,7 @@ export class ListenSession extends EventEmitter<ListenSessionEvents> {
       await this.store.close();
       const code = (e as NodeJS.ErrnoException).code;
       const { host, port } = this.opts;
-      if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is already in use`, `stop the other process, or pass another port: --port 0 picks a free one`);
+      if (code === 'EADDRINUSE') throw serverStartError(e, { what: 'listen', port: `port ${port} on ${host}`, hint: 'stop the other process, or pass another port: --port 0 picks a free one' });
       if (code === 'EACCES') throw new CliError(`no permission to listen on port ${port}`, 'use a port above 1024, e.g. --port 3978');
       throw new CliError(`cannot listen on ${host}:${port} (${code ?? (e as Error).message})`, 'check --host and --port');
     }
