@@ -5,6 +5,7 @@ import type { Emulator } from '../emulator/server.js';
 import type { ListenSession } from '../listen/session.js';
 import type { Printer } from './emulate.js';
 import { safeLine } from '../core/terminal-text.js';
+import { describeMessage, messageWhat, messageWhere } from '../core/describe-message.js';
 
 export function watchTurns(emulator: Emulator, out: Output, botUid: string, printer: Printer): void {
   /** When each user message was sent, by message id: a reply's time counts from there. */
@@ -12,7 +13,7 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
   emulator.on('delivery', (d) => {
     const attempt = d.attempts.at(-1)!;
     const m = emulator.backend.message(d.messageId);
-    const said = m ? `${m.sender} → ${m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver}: ${typeof m.data.text === 'string' ? m.data.text : `(${m.category}/${m.type})`}` : `message ${d.messageId}`;
+    const said = m ? describeMessage({ ...m, parentId: undefined }) : `message ${d.messageId}`;
     const ack = attempt.status !== undefined ? `${attempt.status} in ${attempt.ms} ms` : attempt.error ?? 'no answer';
     // CometChat's retry of the same callback (same data.id): not a new message.
     const again = d.redeliveryOf !== undefined ? ` (redelivery of callback #${d.redeliveryOf})` : d.attempts.length > 1 ? ` (retry ${d.attempts.length - 1})` : '';
@@ -23,13 +24,10 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
   });
   emulator.on('bot-message', ({ message, callbackId }) => {
     if (message.sender !== botUid) return;
-    const data = message.data as { text?: unknown };
-    const text = typeof data.text === 'string' ? data.text : `(${String(message.category)}/${String(message.type)})`;
-    const where = message.receiverType === 'group' ? `${String(message.receiver)} (group)` : String(message.receiver);
     const delivery = callbackId !== undefined ? emulator.backend.delivery(callbackId) : undefined;
     const since = delivery ? sentAt.get(delivery.messageId) : undefined;
     printer.before();
-    out.data(`  ${out.colors.magenta('↳')} ${safeLine(`${botUid} → ${where}: ${text}`)}${since !== undefined ? out.colors.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);
+    out.data(`  ${out.colors.magenta('↳')} ${safeLine(`${botUid} → ${messageWhere(message)}: ${messageWhat(message)}`)}${since !== undefined ? out.colors.dim(` (${Math.round(performance.now() - since)} ms)`) : ''}`);
     printer.after();
   });
   emulator.on('message', (m) => {
@@ -51,9 +49,8 @@ export function watchTurns(emulator: Emulator, out: Output, botUid: string, prin
 export function watchCallbacks(session: ListenSession, out: Output, botUid: string): void {
   const said = new Map<string, string>();
   session.on('request', ({ record, summary }) => {
-    const what = summary.text ?? (summary.action ? `(${summary.action} #${summary.onId ?? '?'})` : `(${summary.category ?? '?'}/${summary.type ?? '?'})`);
-    const where = summary.receiverType === 'group' ? `${summary.receiver} (group)` : (summary.receiver ?? botUid);
-    said.set(record.id, `${summary.sender ?? '?'} → ${where}: ${what}${record.duplicate ? ' (redelivery)' : ''}`);
+    const line = describeMessage({ ...summary, receiver: summary.receiver ?? botUid, data: { text: summary.text, action: summary.action }, parentId: undefined });
+    said.set(record.id, `${line}${record.duplicate ? ' (redelivery)' : ''}`);
   });
   session.on('forward', (r) => {
     const line = said.get(r.id) ?? r.id;

@@ -12,6 +12,7 @@ import type { Delivery } from '../emulator/backend/index.js';
 import { serverStartError } from '../core/server-start-error.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
+import { messageWhat, messageWhere } from '../core/describe-message.js';
 
 export type { EmulateFlags };
 
@@ -108,10 +109,9 @@ export interface Printer {
 export function watch(emulator: Emulator, out: Output, json: boolean, printer: Printer): void {
   emulator.on('message', (m) => {
     if (json) return out.jsonLine({ event: 'message', message: m });
-    const text = (m.data as { text?: string }).text ?? `(${String(m.category)}/${String(m.type)})`;
     const who = emulator.backend.bots.find(String(m.sender)) ? out.colors.magenta(safeLine(String(m.sender))) : out.colors.cyan(safeLine(String(m.sender)));
     printer.before();
-    out.data(`${who} → ${safeLine(String(m.receiver))}${m.receiverType === 'group' ? ' (group)' : ''}: ${safeLine(text)}`);
+    out.data(`${who} → ${safeLine(messageWhere(m))}: ${safeLine(messageWhat(m))}`);
     printer.after();
   });
   // A refused REST call is what a developer needs to see ("why does my bot get 401?").

@@ -11,6 +11,7 @@ import { bindExpect, bindUser } from '../core/convo/bind.js';
 import { RegexTimeout, type RegexGuard } from './regex-guard.js';
 import { describeUserMessage, userMessageBody } from '../core/convo/user-message.js';
 import { formatDuration } from '../core/duration.js';
+import { describeMessage } from '../core/describe-message.js';
 import type { CaseResult, Failure, RefusedCall, StepResult, TranscriptLine } from './results.js';
 
 export interface Arena {
@@ -533,10 +534,7 @@ export function isInterrupted(e: unknown): boolean {
 }
 
 export function describeBotMessage(m: BotMessage): string {
-  const where = m.receiverType === 'group' ? `${m.receiver} (group)` : m.receiver;
-  const text = typeof m.data.text === 'string' ? m.data.text : undefined;
-  const what = m.category === 'custom' ? `(custom ${m.type}) ${JSON.stringify(m.data.customData ?? {})}` : text !== undefined ? (m.type === 'text' ? text : `(${m.type}) ${text}`) : `(${m.category}/${m.type})`;
-  return `${m.sender} → ${where}${m.parentId ? ` [thread #${m.parentId}]` : ''}: ${what}`;
+  return describeMessage(m);
 }
 
 function describeExpectation(step: BotStep): string {
