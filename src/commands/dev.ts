@@ -94,7 +94,7 @@ export async function runDev(command: string[], flags: DevFlags, deps: Deps, glo
     watchPaths: flags.watch?.length ? flags.watch : [cwd],
     ignore: (path) => /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/.test(path.slice(cwd.length)) || path.startsWith(captures),
     extraExtensions: flags.watchExt ?? [],
-    stage: mode === 'emulate' ? { emulate: emulatedApp(deps, conn, uid, apiPort) } : { tunnel: await tunnelledApp(deps, conn!, flags) },
+    stage: mode === 'emulate' ? { emulate: await emulatedBot(deps, conn, uid, apiPort) } : { tunnel: await tunnelledApp(deps, conn!, flags) },
   });
 
   // Ctrl-C: stop everything and exit 0; a second one: the bot's group is killed and 130 at once.
@@ -144,14 +144,15 @@ function badDuration(value: string): never {
   throw new UsageError(`invalid --start-timeout "${value}"`, 'write a duration: --start-timeout 30s');
 }
 
-/** --emulate: the app is the environment's, else the profile's, else the emulator's defaults. */
-function emulatedApp(deps: Deps, conn: Connection | undefined, uid: string, apiPort: number): EmulatedApp {
-  const env = readEnv(deps.env);
+/** --emulate: the app the emulator plays (the environment's, else the profile's, else its defaults) and the bot. */
+async function emulatedBot(deps: Deps, conn: Connection | undefined, uid: string, apiPort: number): Promise<EmulatedApp> {
+  const { emulatedApp } = await import('../testing/emulated-app.js');
+  const app = emulatedApp([], {}, readEnv(deps.env), conn?.profile);
   return {
     apiPort,
-    appId: env.appId ?? conn?.profile.appId ?? 'emulator',
-    region: (env.region ?? conn?.profile.region ?? 'us').toLowerCase(),
-    ...(env.apiKey !== undefined ? { apiKey: env.apiKey } : {}),
+    appId: app.appId,
+    region: app.region,
+    ...(app.anyApiKey ? {} : { apiKey: app.apiKey }),
     uid,
     name: conn?.profile.bot.name ?? uid,
     groupChatSetting: conn?.profile.bot.groupChatSetting ?? 'mentionedMessages',

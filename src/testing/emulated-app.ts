@@ -1,5 +1,5 @@
 // The app a test run's emulator plays, in order: the conversation file's `app`, the flags, the
-// environment, else the emulator's defaults (DESIGN.md, "Running a bot's own process").
+// environment, the profile (for dev), else the emulator's defaults (DESIGN.md, "Running a bot's own process").
 import type { ConvoFile } from '../core/convo/model.js';
 import { DEFAULT_EMULATOR_KEY } from '../core/emulator-defaults.js';
 import { UsageError } from '../errors.js';
@@ -14,10 +14,11 @@ export interface EmulatedApp {
   named: boolean;
 }
 
-export function emulatedApp(files: ConvoFile[], flags: { appId?: string; region?: string; apiKey?: string }, env: { appId?: string; region?: string; apiKey?: string }): EmulatedApp {
+/** `profile`: `dev`'s profile, after the environment (a test run reads no profile for its app). */
+export function emulatedApp(files: readonly ConvoFile[], flags: { appId?: string; region?: string; apiKey?: string }, env: { appId?: string; region?: string; apiKey?: string }, profile?: { appId?: string; region?: string }): EmulatedApp {
   const app = files.find((f) => f.app)?.app;
-  const appId = app?.id ?? flags.appId ?? env.appId;
-  const region = app?.region ?? flags.region ?? env.region;
+  const appId = app?.id ?? flags.appId ?? env.appId ?? profile?.appId;
+  const region = app?.region ?? flags.region ?? env.region ?? profile?.region;
   if (region !== undefined && !['us', 'eu', 'in'].includes(region.toLowerCase())) throw new UsageError(`invalid region "${region}": expected us, eu or in`);
   const apiKey = app?.apiKey ?? flags.apiKey ?? env.apiKey;
   return { appId: appId ?? 'emulator', region: region?.toLowerCase() ?? 'us', apiKey: apiKey ?? DEFAULT_EMULATOR_KEY, anyApiKey: apiKey === undefined, named: appId !== undefined };
