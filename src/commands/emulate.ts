@@ -4,7 +4,7 @@ import { isLoopback as isLoopbackHost } from '../core/loopback.js';
 import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { parseDelays } from '../core/duration.js';
-import { parseEmulateOptions, type EmulateFlags } from '../emulator/options.js';
+import { parseEmulateOptions, type EmulateFlags, type EmulateOptions } from '../emulator/options.js';
 import { DEFAULT_EMULATOR_KEY, DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
 import type { Output } from '../adapters/output.js';
 import type { Emulator } from '../emulator/server.js';
@@ -48,14 +48,14 @@ Off a terminal it just serves and logs.
 Scripts can read GET /_emulator/state for conversations and callback deliveries.`,
     )
     .action(async (raw: EmulateFlags, cmd: Command) => {
-      await runEmulate(raw, deps, globalOptions(cmd, deps));
+      await runEmulate(parseEmulateOptions(raw), deps, globalOptions(cmd, deps));
     });
 }
 
 export { parseDelays };
 
-export async function runEmulate(flags: EmulateFlags, deps: Deps, globals: GlobalOptions): Promise<void> {
-  const { port, host, appId, region, apiKey, defaultKey, as, seed, retryDelaysMs, operations } = parseEmulateOptions(flags);
+export async function runEmulate(options: EmulateOptions, deps: Deps, globals: GlobalOptions): Promise<void> {
+  const { port, host, appId, region, apiKey, defaultKey, as, seed, retryDelaysMs, operations } = options;
   const out = await createOutput(deps, globals);
   const { Emulator } = await import('../emulator/server.js');
   if (operations) {
