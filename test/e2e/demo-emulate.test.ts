@@ -15,6 +15,11 @@ describe('cometbot demo (spawned)', () => {
     expect(r.stdout).toContain('export interface CometChatBotCallback');
     expect(r.stdout).toContain('The echo reply from demo-bot arrived in the emulator');
     expect(r.stdout).toMatch(/Demo complete in \d+\.\d s/);
+    // The newcomer's next steps: new, dev and test.
+    const after = r.stdout.slice(r.stdout.indexOf('Demo complete'));
+    expect(after).toMatch(/^ {2}cometbot new /m);
+    expect(after).toMatch(/cometbot dev -- /);
+    expect(after).toMatch(/^ {2}cometbot test -- /m);
   });
 
   it('exits non-zero naming the step that failed', async () => {
