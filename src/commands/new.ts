@@ -53,7 +53,8 @@ Actions workflow, README.md, .env.example and .gitignore.`,
 
 export async function runNew(dirArg: string | undefined, flags: NewFlags, deps: Deps, globals: GlobalOptions): Promise<NewResult> {
   const out = await createOutput(deps, globals);
-  const uid = validateUid(flags.uid ?? DEFAULT_UID).uid;
+  const { uid, lowercased } = validateUid(flags.uid ?? DEFAULT_UID);
+  if (lowercased) out.info(`note: UID lower-cased to "${uid}", as CometChat does`);
   const template = await chooseTemplate(flags, deps, globals);
   const dir = dirArg ?? uid;
   if (!dir.trim()) throw new UsageError('the folder name is empty', 'name a folder: cometbot new my-bot');
