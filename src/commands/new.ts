@@ -55,16 +55,17 @@ export async function runNew(dirArg: string | undefined, flags: NewFlags, deps: 
   const out = await createOutput(deps, globals);
   const { uid, lowercased } = validateUid(flags.uid ?? DEFAULT_UID);
   if (lowercased) out.info(`note: UID lower-cased to "${uid}", as CometChat does`);
-  const template = await chooseTemplate(flags, deps, globals);
   const dir = dirArg ?? uid;
   if (!dir.trim()) throw new UsageError('the folder name is empty', 'name a folder: cometbot new my-bot');
-  const [{ planFiles, templateInfo }, { writeScaffold }, { join, relative, resolve, isAbsolute }] = await Promise.all([
+  const [{ planFiles, templateInfo }, { checkTarget, writeScaffold }, { join, relative, resolve, isAbsolute }] = await Promise.all([
     import('../scaffold/plan.js'),
     import('../scaffold/write.js'),
     import('node:path'),
   ]);
-  const files = planFiles(template, uid);
   const target = resolve(deps.cwd(), dir);
+  checkTarget(target, flags.force === true, dir); // before the question: a refused folder asks nothing
+  const template = await chooseTemplate(flags, deps, globals);
+  const files = planFiles(template, uid);
   writeScaffold({ dir: target, files, force: flags.force === true, shownAs: dir });
 
   const info = templateInfo(template);

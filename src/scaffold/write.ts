@@ -14,14 +14,19 @@ export interface WriteOptions {
   shownAs: string;
 }
 
+/** Refuses a target that is a file, or a folder that is not empty (unless forced): before anything is asked or written. */
+export function checkTarget(dir: string, force: boolean, shownAs: string): void {
+  const target = resolve(dir);
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new UsageError(`${shownAs} exists and is not a folder`, 'name a new folder: cometbot new my-bot');
+  if (readdirSync(target).length > 0 && !force) {
+    throw new UsageError(`${shownAs} is not empty`, 'name a new or empty folder, or pass --force to write the template over it (other files are kept)');
+  }
+}
+
 export function writeScaffold({ dir, files, force, shownAs }: WriteOptions): void {
   const target = resolve(dir);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new UsageError(`${shownAs} exists and is not a folder`, 'name a new folder: cometbot new my-bot');
-    if (readdirSync(target).length > 0 && !force) {
-      throw new UsageError(`${shownAs} is not empty`, 'name a new or empty folder, or pass --force to write the template over it (other files are kept)');
-    }
-  }
+  checkTarget(target, force, shownAs);
   mkdirSync(target, { recursive: true });
   const root = realpathSync(target);
   for (const file of files) {

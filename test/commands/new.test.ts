@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { makeDeps, scriptedPrompts, tempHome } from '../helpers/deps.js';
@@ -22,5 +22,15 @@ describe('cometbot new (in-process, prompt seam)', () => {
       expect(await main(['new', dir, ...args], deps)).toBe(0);
       expect(readdirSync(dir)).toContain(args[1] === 'ts' ? 'bot.ts' : 'bot.js');
     }
+  });
+
+  it('a folder that is not empty is refused before the question is asked', async () => {
+    const dir = tempHome();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const prompts = scriptedPrompts([]);
+    const deps = makeDeps({ tty: true, prompts });
+    expect(await main(['new', dir], deps)).toBe(2);
+    expect(prompts.asked).toEqual([]);
+    expect(deps.stderr.text()).toContain(`error: ${dir} is not empty`);
   });
 });
