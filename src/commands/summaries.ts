@@ -8,7 +8,7 @@ export const SUMMARY = {
   captures: 'inspect, type, replay and export the payloads listen captured',
   emulate: 'run a local CometChat stand-in: REST API, bot relay with Basic Auth, and a chat prompt',
   demo: 'the whole loop offline: emulator → init → listen → a user message → capture → schema → replies',
-  test: 'run conversation tests (*.convo.yaml) against your bot through the emulator; pretty, JUnit, TAP or JSON reports',
+  test: 'run conversation tests (*.convo.yaml) against your bot through the emulator, or on a real app with --live; pretty, JUnit, TAP or JSON reports',
   trigger: 'POST a synthetic callback, shaped as CometChat sends it, to listen or your bot',
   dev: 'run your bot, restart it on save, and chat with it through the emulator (or the real CometChat via the tunnel)',
   new: 'write a small, correct bot (Node, TypeScript or Python) with its tests and CI into a new folder',
