@@ -32,7 +32,7 @@ function answer(text) {
 const digest = (value) => createHash('sha256').update(value).digest();
 const expected = digest(`Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`);
 function authorized(header) {
-  return !USERNAME || timingSafeEqual(digest(header || ''), expected);
+  return !USERNAME || timingSafeEqual(digest(header ?? ''), expected);
 }
 
 // --- CometChat may deliver a callback again (same data.id): answer each message once.
@@ -79,7 +79,7 @@ async function handle(callback) {
   const text = typeof message.data?.text === 'string' ? message.data.text.replace(/<@uid:[^>]+>\s*/g, '').trim() : `(a ${message.type} message)`;
   const inGroup = message.receiverType === 'group';
   const reply = {
-    receiver: inGroup ? message.receiver : sender,
+    receiver: inGroup && message.receiver ? message.receiver : sender,
     receiverType: inGroup ? 'group' : 'user',
     category: 'message',
     type: 'text',

@@ -102,3 +102,14 @@ describe('cometbot new: writing into a folder', () => {
     expect(existsSync(join(root, 'escape.txt'))).toBe(false);
   });
 });
+
+describe('cometbot new: the TypeScript template is the Node one typed', () => {
+  it('with the types stripped, the two bots are the same program (they cannot drift apart)', async () => {
+    const ts = (await import('typescript')).default;
+    const { readFileSync: read } = await import('node:fs');
+    const { join: joinPath } = await import('node:path');
+    const { templatesRoot } = await import('../../src/scaffold/plan.js');
+    const plain = (file: string) => ts.transpileModule(read(joinPath(templatesRoot(), file), 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true } }).outputText;
+    expect(plain('typescript/bot.ts')).toBe(plain('node/bot.js'));
+  });
+});
