@@ -89,7 +89,7 @@ export async function runTest(paths: string[], flags: TestFlags, deps: Deps, glo
   try {
     try {
       const { apiUrl } = await run.start();
-      const where = liveTarget ? `live ${liveTarget.appId}/${liveTarget.region} (${apiUrl}) · bot ${files[0]!.bot} as deployed` : `emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`;
+      const where = liveTarget ? `live ${liveTarget.appId}/${liveTarget.region} (${withoutUserInfo(apiUrl)}) · bot ${files[0]!.bot} as deployed` : `emulator ${apiUrl} · bot ${botUrl.href}${startsBot ? ` (${safeLine(command.join(' '))})` : ''}`;
       if (!reporters.some((r) => !r.file && r.name !== 'pretty') && !globals.json) out.info(out.errColors.dim(where));
     } catch (e) {
       if (interrupted) throw new ReportedFailure(EXIT.cancelled);
@@ -152,4 +152,12 @@ async function openLiveTarget(flags: TestFlags, deps: Deps, out: Output, globals
     runId: randomAlphanumeric(6, deps.randomBytes).toLowerCase(),
     onNote: (line) => out.info(out.errColors.dim(safeLine(line))),
   };
+}
+
+/** A URL as shown: never the user:password some put in COMETBOT_API_URL. */
+function withoutUserInfo(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.href.replace(/\/$/, '');
 }
