@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Output } from '../adapters/output.js';
 import type { Credentials } from '../core/basic-auth.js';
 import type { RunSummary } from '../testing/results.js';
-import type { TestFlags } from './test.js';
+import type { TestFlags } from '../testing/options.js';
 import { CliError, ConfigError, EXIT, isCliError, ReportedFailure, UsageError } from '../errors.js';
 import { findProfile, profileProblem } from '../core/profile.js';
 import { readEnv } from '../env.js';

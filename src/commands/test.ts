@@ -7,27 +7,9 @@ import type { Deps } from '../deps.js';
 import { SUMMARY } from './summaries.js';
 import { globalOptions } from './global-options.js';
 import { DEFAULT_EMULATOR_PORT } from '../core/emulator-defaults.js';
+import type { TestFlags } from '../testing/options.js';
 
-export interface TestFlags {
-  botUrl?: string;
-  apiPort?: string;
-  reporter?: string[];
-  grep?: string;
-  shard?: string;
-  list?: boolean;
-  failFast?: boolean;
-  within?: string;
-  ackWithin?: string;
-  verbose?: boolean;
-  botPath?: string;
-  startTimeout?: string;
-  appId?: string;
-  region?: string;
-  apiKey?: string;
-  live?: boolean;
-  livePrefix?: string;
-  keep?: boolean;
-}
+export type { TestFlags };
 
 export function registerTest(program: Command, deps: Deps): Command {
   return program

@@ -1,5 +1,4 @@
 // `cometbot test`'s flags, checked and parsed once, before anything starts (each default in one place).
-import type { TestFlags } from '../commands/test.js';
 import { UsageError } from '../errors.js';
 import { parseDurationFlag } from '../core/duration.js';
 import { parsePort, validateUrl } from '../core/validate.js';
@@ -9,6 +8,29 @@ import { parseShard } from './selection.js';
 import { checkLiveFlags } from './live/live-options.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
+
+/** The flags as commander hands them over (strings as typed). */
+export interface TestFlags {
+  botUrl?: string;
+  apiPort?: string;
+  reporter?: string[];
+  grep?: string;
+  shard?: string;
+  list?: boolean;
+  failFast?: boolean;
+  within?: string;
+  ackWithin?: string;
+  verbose?: boolean;
+  botPath?: string;
+  startTimeout?: string;
+  appId?: string;
+  region?: string;
+  apiKey?: string;
+  live?: boolean;
+  livePrefix?: string;
+  keep?: boolean;
+}
+
 
 export interface TestOptions {
   reporters: ReporterTarget[];
