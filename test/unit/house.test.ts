@@ -34,6 +34,15 @@ describe('the house', () => {
     expect(subscribers).toEqual(['commands/until-stopped.ts']);
   });
 
+  it('the wings never reach up into src/commands/ (not even for a type): commands use wings, not the other way', () => {
+    const upward = files(SRC)
+      .filter((f) => !relative(SRC, f).startsWith('commands/') && relative(SRC, f) !== 'main.ts')
+      .flatMap((f) => [...code(f).matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) => [f, resolve(dirname(f), m[1]!)] as const))
+      .filter(([, target]) => relative(SRC, target).startsWith('commands/'))
+      .map(([f, target]) => `${relative(SRC, f)} → ${relative(SRC, target)}`);
+    expect(upward).toEqual([]);
+  });
+
   it('no import cycle among the modules (value imports; types vanish at run time)', () => {
     const graph = new Map<string, string[]>();
     for (const file of files(SRC)) {
