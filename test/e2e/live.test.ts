@@ -3,7 +3,7 @@
 // makes goes through a recording front, so the test sees that only public routes were used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ let apiUrl: string;
 let front: Server;
 let frontUrl: string;
 const seen: string[] = [];
+/** Each request the front passes on, as it comes: tests await these. */
+const passed = new EventEmitter<{ request: [string] }>();
 let dir: string;
 
 const api = (method: string, path: string, body?: unknown) =>
@@ -44,6 +46,7 @@ beforeAll(async () => {
   // A recording front: every request the runner makes, then passed on to the app.
   front = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    passed.emit('request', `${req.method} ${req.url}`);
     const target = new URL(req.url!, apiUrl);
     const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
@@ -136,6 +139,27 @@ describe('cometbot test --live (against cometbot emulate standing in for the app
     expect(r.code).toBe(0);
     expect(seen.slice(0, 2)).toEqual(['GET /v3/bots/release-bot', 'GET /v3/bots/release-bot']);
     expect(r.stderr).toContain('HTTP 429, retrying in 1.0 s');
+  });
+
+  it('Ctrl-C mid-run: exit 130, and the group the run made is deleted all the same', async () => {
+    writeFileSync(join(dir, 'tests/slow.convo.yaml'), 'bot: release-bot\ngroups: [{ guid: slow, members: [alice] }]\ntests:\n  - name: waits\n    steps:\n      - user: { text: "hi", group: slow, mention: [release-bot] }\n      - wait: 30s\n');
+    const child = spawn(process.execPath, [BIN, 'test', '--live', 'tests/slow.convo.yaml'], { cwd: dir, env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', HOME: tempHome(), COMETBOT_HOME: tempHome(), COMETBOT_API_URL: `${frontUrl}/v3`, ...APP } });
+    let err = '';
+    const made = await new Promise<string>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      err += d;
+      const m = /made group (cbt-[a-z0-9]{6}-slow) for this run/.exec(err);
+      if (m && err.includes('as deployed')) resolve(m[1]!);
+    }));
+    // Once the user step has been sent, the run is in its wait.
+    await new Promise<void>((resolve) => {
+      const onRequest = (call: string) => call === 'POST /v3/messages' && (passed.off('request', onRequest), resolve());
+      passed.on('request', onRequest);
+    });
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(130);
+    expect(err).toContain(`deleted group ${made}`);
+    expect((await api('GET', `/groups/${made}`)).status).toBe(404);
   });
 
   it('a disabled bot is refused before any case (exit 1), and nothing is sent', async () => {
