@@ -69,4 +69,11 @@ describe('the house', () => {
     for (const file of graph.keys()) if (!state.has(file)) visit(file);
     expect(cycles).toEqual([]);
   });
+
+  it('the fast lane (test/unit, test/commands, test/http) needs no build: none of its files reaches for a built file', () => {
+    const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+    const lane = ['test/unit', 'test/commands', 'test/http'].flatMap((d) => files(join(ROOT, d)));
+    const built = lane.filter((f) => /dist\/|helpers\/cli\.js|bin\/cometbot|from 'cometbot\//.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+    expect(built).toEqual([]);
+  });
 });
