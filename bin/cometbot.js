@@ -12,8 +12,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main, createDeps } = await import('../dist/bundle/main.js');
+const { main, createDeps, reportEscapes } = await import('../dist/bundle/main.js');
 const deps = createDeps();
+reportEscapes(process, deps, (code) => process.exit(code));
 const code = await main(process.argv.slice(2), deps);
 // Cancelled (Ctrl-C at a prompt, or a second Ctrl-C in listen), or a stdout nobody reads: leave now.
 if (code === 130 || deps.exitNow) process.exit(code);

@@ -138,6 +138,17 @@ export function report(e: unknown, deps: Pick<Deps, 'stderr' | 'env'>): number {
   return EXIT.failure;
 }
 
+/**
+ * The last resort for a defect that escapes every command (a throw in a timer, a rejection nobody
+ * awaits): the same one-line error and hint as any other bug, then exit 1 — never Node's stack trace.
+ * What cometbot started is ended by its keepers when it is gone.
+ */
+export function reportEscapes(proc: Pick<NodeJS.EventEmitter, 'on'>, deps: Pick<Deps, 'stderr' | 'env'>, exit: (code: number) => void): void {
+  const last = (e: unknown) => exit(report(e, deps));
+  proc.on('uncaughtException', last);
+  proc.on('unhandledRejection', last);
+}
+
 export function createDeps(): Deps {
   return {
     env: process.env,

@@ -41,6 +41,8 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
   private seen = 0;
   private exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private stopping?: Promise<void>;
+  /** Both output pipes ended (never, if a process the bot started keeps them open: settle() caps it). */
+  private drained: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: BotProcessOptions) {
     super();
@@ -60,22 +62,32 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
     return this.lines.slice(Math.max(after, this.lines.length - n));
   }
 
-  /** Resolves once the bot has printed nothing for `quietMs` (at most `maxMs`): its last words about a failure arrive a moment after it. */
-  settle(quietMs = 50, maxMs = 300): Promise<void> {
+  /**
+   * Resolves once the bot's last words about a failure are in: an exited bot's pipes drained (its
+   * final lines can still be in them when the exit is seen), a running one quiet for `quietMs` (it
+   * prints a moment after the response that failed the case; a loaded machine stretches that moment),
+   * at most `maxMs` either way.
+   */
+  settle(quietMs = 200, maxMs = 1_500): Promise<void> {
     return new Promise((resolve) => {
+      let quiet: NodeJS.Timeout | undefined;
+      const again = () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, quietMs);
+      };
       const done = () => {
         clearTimeout(quiet);
         clearTimeout(cap);
         this.off('output', again);
         resolve();
       };
-      let quiet = setTimeout(done, quietMs);
       const cap = setTimeout(done, maxMs);
-      const again = () => {
-        clearTimeout(quiet);
-        quiet = setTimeout(done, quietMs);
-      };
-      this.on('output', again);
+      if (this.running) {
+        again();
+        this.on('output', again);
+      } else {
+        void this.drained.then(done);
+      }
     });
   }
 
@@ -90,12 +102,14 @@ export class BotProcess extends EventEmitter<BotProcessEvents> {
       this.child = child;
       this.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
       void this.exited.then((e) => this.emit('exit', e));
+      const ends: Promise<void>[] = [];
       for (const stream of ['stdout', 'stderr'] as const) {
         const lines = new LineSplitter((line) => this.keep(stream, line));
         child[stream]!.setEncoding('utf8');
         child[stream]!.on('data', (chunk: string) => lines.push(chunk));
-        child[stream]!.on('end', () => lines.end());
+        ends.push(new Promise((ended) => child[stream]!.on('end', () => (lines.end(), ended()))));
       }
+      this.drained = Promise.all(ends);
       child.once('spawn', () => {
         // Should cometbot die without stopping the bot (SIGKILL, out of memory), the keeper does it.
         if (child.pid) this.keeper = Keeper.start(child.pid, this.opts.keeperDirs ?? []);

@@ -187,7 +187,7 @@ export class TestRun extends EventEmitter<TestRunEvents> {
         }
         // What the bot printed during this case only (earlier cases' lines would mislead).
         if (result.status === 'failed' && this.botProcess) {
-          if (this.botProcess.running) await this.botProcess.settle();
+          await this.botProcess.settle();
           result.botOutput = this.botProcess.tail(20, printed);
           const hint = neverReached(result, this.opts.bot!.command);
           if (hint && result.failure) result.failure.hint = hint;
