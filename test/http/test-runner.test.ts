@@ -233,7 +233,7 @@ tests:
   - name: empty text
     steps:
       - user: hi
-      - bot: { none: true, within: 200ms }
+      - bot: { none: true, within: 5s }
 `,
       { replies: (cb) => [{ receiver: cb.data.sender, receiverType: 'user', text: '' }] },
     );
