@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // A guard against a hang, not a speed check (benchmarks do that): generous, since a loaded 2-core CI
+    // machine can take three times as long as an idle one to compile or start a JVM.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     // Most files wait on processes, sockets and timers, not on the CPU: twice the cores' worth of forks
     // halves the wall time on 2 cores. Tests await events, so load does not change their verdicts.
