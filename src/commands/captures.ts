@@ -251,15 +251,18 @@ export async function runInspect(flags: CommonFlags & { inspectPort: string }, d
   const out = await createOutput(deps, globals);
   const { listCaptureFiles } = await import('../adapters/capture-files.js');
   const files = flags.file?.length ? flags.file : listCaptureFiles(capturesDir(deps.env));
-  const { startInspector } = await import('../inspector/server.js');
-  const inspector = await startInspector({ port, captureFiles: files, warn: (line) => out.warn(line) });
-  if (globals.json) out.jsonLine({ event: 'ready', inspectUrl: inspector.url });
-  else out.info(`inspector: ${inspector.url}  (read-only; Ctrl-C to stop)`);
-  const { untilStopped } = await import('./until-stopped.js');
+  const [{ startInspector }, { untilStopped }] = await Promise.all([import('../inspector/server.js'), import('./until-stopped.js')]);
+  // Subscribed before the server starts: a Ctrl-C at any point after this stops it cleanly.
   const signals = untilStopped(deps.signals);
-  await signals.stopped;
-  signals.dispose();
-  await inspector.close();
+  try {
+    const inspector = await startInspector({ port, captureFiles: files, warn: (line) => out.warn(line) });
+    if (globals.json) out.jsonLine({ event: 'ready', inspectUrl: inspector.url });
+    else out.info(`inspector: ${inspector.url}  (read-only; Ctrl-C to stop)`);
+    await signals.stopped;
+    await inspector.close();
+  } finally {
+    signals.dispose();
+  }
 }
 
 async function checkDrift(file: string, now: Record<string, unknown>, out: Output, globals: GlobalOptions): Promise<void> {

@@ -13,6 +13,7 @@ import { serverStartError } from '../core/server-start-error.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 import { safeLine } from '../core/terminal-text.js';
 import { messageWhat, messageWhere } from '../core/describe-message.js';
+import { untilStopped } from './until-stopped.js';
 
 export type { EmulateFlags };
 
@@ -69,34 +70,38 @@ export async function runEmulate(options: EmulateOptions, deps: Deps, globals: G
     return;
   }
   const emulator = new Emulator({ port, host, appId, region, apiKey, seed, retryDelaysMs, now: deps.now });
-  try {
-    await emulator.start();
-  } catch (e) {
-    throw serverStartError(e, { what: 'the emulator', port: `port ${port}`, hint: 'pass another port: --port 0 picks a free one' });
-  }
-  const envLine = `COMETBOT_API_URL=${emulator.baseUrl} COMETCHAT_API_KEY=${emulator.apiKey}`;
-  if (!isLoopbackHost(host)) {
-    out.warn(`listening on ${host}: anyone on your network can use this emulator${defaultKey ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
-  }
-
-  if (globals.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
-  else {
-    out.info(`${out.errColors.bold('cometbot emulate')}: a local CometChat at ${out.errColors.cyan(emulator.baseUrl)}`);
-    out.info(`Point cometbot at it:\n  export ${envLine}`);
-    out.info(out.errColors.dim(`users: ${emulator.backend.users.list().map((u) => u.uid).join(', ') || '(none)'}; groups: ${emulator.backend.groups.list().map((gr) => gr.guid).join(', ') || '(none)'}`));
-  }
-  const printer: Printer = { before: () => undefined, after: () => undefined };
-  watch(emulator, out, globals.json, printer);
-
-  const { canPrompt } = await import('../adapters/prompts.js');
-  const interactive = !globals.json && canPrompt(deps, false);
-  const { untilStopped } = await import('./until-stopped.js');
+  // Subscribed before the server starts: a Ctrl-C at any point after this stops it cleanly.
   const signals = untilStopped(deps.signals);
-  await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, as, printer)] : [])]);
-  signals.dispose();
-  await emulator.close();
-  const deliveries = emulator.backend.deliveries().length;
-  if (!globals.json) out.info(out.errColors.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
+  try {
+    try {
+      await emulator.start();
+    } catch (e) {
+      throw serverStartError(e, { what: 'the emulator', port: `port ${port}`, hint: 'pass another port: --port 0 picks a free one' });
+    }
+    const envLine = `COMETBOT_API_URL=${emulator.baseUrl} COMETCHAT_API_KEY=${emulator.apiKey}`;
+    if (!isLoopbackHost(host)) {
+      out.warn(`listening on ${host}: anyone on your network can use this emulator${defaultKey ? ` with its default key "${DEFAULT_EMULATOR_KEY}" (pass --api-key to change it)` : ''}`);
+    }
+
+    if (globals.json) out.jsonLine({ event: 'ready', baseUrl: emulator.baseUrl, appId, region, env: envLine });
+    else {
+      out.info(`${out.errColors.bold('cometbot emulate')}: a local CometChat at ${out.errColors.cyan(emulator.baseUrl)}`);
+      out.info(`Point cometbot at it:\n  export ${envLine}`);
+      out.info(out.errColors.dim(`users: ${emulator.backend.users.list().map((u) => u.uid).join(', ') || '(none)'}; groups: ${emulator.backend.groups.list().map((gr) => gr.guid).join(', ') || '(none)'}`));
+    }
+    const printer: Printer = { before: () => undefined, after: () => undefined };
+    watch(emulator, out, globals.json, printer);
+
+    const { canPrompt } = await import('../adapters/prompts.js');
+    const interactive = !globals.json && canPrompt(deps, false);
+    await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, as, printer)] : [])]);
+    await emulator.close();
+    const deliveries = emulator.backend.deliveries().length;
+    if (!globals.json) out.info(out.errColors.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
+  } finally {
+    signals.dispose();
+    await emulator.close(); // idempotent: also after a failure
+  }
 }
 
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */

@@ -11,6 +11,7 @@ import { SELFTEST_TIMEOUT_MS } from '../listen/public-endpoint.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { capturesDir, readEnv } from '../env.js';
 import { formatDuration } from '../core/duration.js';
+import { untilStopped } from './until-stopped.js';
 import { createClient, createOutput, globalOptions, loadConnection, type Connection, type GlobalOptions } from './context.js';
 
 export interface ListenFlags {
@@ -153,51 +154,64 @@ export async function runListen(flags: ListenFlags, deps: Deps, globals: GlobalO
   session.on('register-failed', ({ uid, enabling, error }) => out.warn(`could not ${enabling ? 'register the webhook' : 'disable the bot'} (${safeLine(error)}); set it in the dashboard: AI Agents → Custom Bots → ${uid}`));
   session.on('warning', (line) => out.warn(line));
 
-  if (flags.tunnel !== false && !authtoken) out.info(out.errColors.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
-  const ready = await (authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start());
-  const untune = await deps.tuneForServer?.();
-
-  const announce = (r: { publicUrl: string | null }) => {
-    if (globals.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
-    out.info(`${out.errColors.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${globals.profile}` : ''}`);
-    out.info(`  local    ${ready.localUrl}`);
-    if (r.publicUrl) out.info(`  public   ${r.publicUrl}${credentials ? out.errColors.dim('  (Basic Auth checked here)') : ''}`);
-    out.info(`  capture  ${ready.captureFile}`);
-    if (ready.inspectUrl) out.info(`  inspect  ${ready.inspectUrl}`);
-    if (parsed.forwardTo) out.info(`  forward  ${parsed.forwardTo.href}`);
-    out.info(out.errColors.dim('Waiting for requests… Ctrl-C to stop.'));
-  };
-  announce(ready);
-  session.on('selftest', ({ result, publicUrl }) => {
-    if (result === 'verified') out.success('public URL verified');
-    else if (result === 'unreachable') out.warn(`the public URL did not reach this machine within ${SELFTEST_TIMEOUT_MS / 1000} s; CometChat's callbacks may not arrive (check the tunnel and firewall)`);
-    else if (result === 'lost') out.warn('ngrok’s edge auth does not pass the Authorization header on, and the tunnel could not be reopened without it: local only now');
-    else {
-      out.warn('ngrok’s edge auth does not pass the Authorization header on; reopened the tunnel without edge auth (cometbot still checks Basic Auth locally)');
-      if (globals.json) announce({ publicUrl });
-      else out.info(`  public   ${publicUrl}`);
-    }
-  });
-  void session.selfTest();
-
-  // Run until SIGINT/SIGTERM; a second signal forces the exit (130) without waiting for anything.
-  const { untilStopped } = await import('./until-stopped.js');
+  // Run until SIGINT/SIGTERM, subscribed before anything starts (a Ctrl-C while the tunnel opens is not
+  // lost); a second signal forces the exit (130) without waiting for anything.
   const signals = untilStopped(deps.signals);
-  await signals.stopped;
-  const forced = await Promise.race([
-    shutdown().then(() => false),
-    signals.forced.then(() => {
-      out.info(out.errColors.yellow('forced exit'));
-      session.destroy(); // what is queued is still written: nothing acked is lost
-      return true;
-    }),
-  ]);
-  signals.dispose();
-  if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished', 'every acknowledged request is in the capture file; forwards and replies still queued were dropped');
+  let untune: (() => void) | undefined;
+  try {
+    if (flags.tunnel !== false && !authtoken) out.info(out.errColors.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
+    const starting = authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start();
+    // A second Ctrl-C while the tunnel opens: leave now (the first waits for it, then stops cleanly).
+    const ready = await Promise.race([starting, signals.forced.then(() => Promise.reject(new CancelledError('stopped while starting')))]).catch((e: unknown) => {
+      if (e instanceof CancelledError) session.destroy();
+      throw e;
+    });
+    untune = await deps.tuneForServer?.();
+
+    const announce = (r: { publicUrl: string | null }) => {
+      if (globals.json) return sink.write(ndjsonLine({ event: 'ready', localUrl: ready.localUrl, publicUrl: r.publicUrl, captureFile: ready.captureFile, ...(ready.inspectUrl ? { inspectUrl: ready.inspectUrl } : {}) }));
+      out.info(`${out.errColors.bold('cometbot listen')}${botUid ? ` — bot ${botUid}, profile ${globals.profile}` : ''}`);
+      out.info(`  local    ${ready.localUrl}`);
+      if (r.publicUrl) out.info(`  public   ${r.publicUrl}${credentials ? out.errColors.dim('  (Basic Auth checked here)') : ''}`);
+      out.info(`  capture  ${ready.captureFile}`);
+      if (ready.inspectUrl) out.info(`  inspect  ${ready.inspectUrl}`);
+      if (parsed.forwardTo) out.info(`  forward  ${parsed.forwardTo.href}`);
+      out.info(out.errColors.dim('Waiting for requests… Ctrl-C to stop.'));
+    };
+    announce(ready);
+    session.on('selftest', ({ result, publicUrl }) => {
+      if (result === 'verified') out.success('public URL verified');
+      else if (result === 'unreachable') out.warn(`the public URL did not reach this machine within ${SELFTEST_TIMEOUT_MS / 1000} s; CometChat's callbacks may not arrive (check the tunnel and firewall)`);
+      else if (result === 'lost') out.warn('ngrok’s edge auth does not pass the Authorization header on, and the tunnel could not be reopened without it: local only now');
+      else {
+        out.warn('ngrok’s edge auth does not pass the Authorization header on; reopened the tunnel without edge auth (cometbot still checks Basic Auth locally)');
+        if (globals.json) announce({ publicUrl });
+        else out.info(`  public   ${publicUrl}`);
+      }
+    });
+    void session.selfTest();
+
+    await signals.stopped;
+    const forced = await Promise.race([
+      shutdown().then(() => false),
+      signals.forced.then(() => {
+        out.info(out.errColors.yellow('forced exit'));
+        session.destroy(); // what is queued is still written: nothing acked is lost
+        return true;
+      }),
+    ]);
+    if (forced) throw new CancelledError('stopped by a second Ctrl-C before the shutdown finished', 'every acknowledged request is in the capture file; forwards and replies still queued were dropped');
+  } finally {
+    signals.dispose();
+  }
 
   async function shutdown(): Promise<void> {
     if (!globals.json) out.info(out.errColors.dim('\nstopping…'));
-    const c = await session.close(SHUTDOWN_GRACE_MS);
+    // close() stops accepting at once; what is already being received is finished, and said so.
+    const closing = session.close(SHUTDOWN_GRACE_MS);
+    const pending = session.requestsInFlight;
+    if (pending > 0) out.info(out.errColors.dim(`finishing ${pending} request${pending === 1 ? '' : 's'} in flight (Ctrl-C again to stop now)`));
+    const c = await closing;
     untune?.();
     const { notShown, stalled } = await sink.close();
     if (notShown > 0) out.info(out.errColors.yellow(`${notShown} output line(s) were not shown: stdout was not keeping up (every request is in the capture file)`));

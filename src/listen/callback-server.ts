@@ -67,6 +67,11 @@ export class CallbackServer extends EventEmitter<CallbackServerEvents> {
   private sweeper?: NodeJS.Timeout;
   private seq = 0;
   private inFlight = 0;
+
+  /** Requests being read or answered right now (a shutdown waits for them). */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
   private idleWaiters: (() => void)[] = [];
   /** The nonce of the self-test in flight: that one request is answered, never recorded. */
   private selfTestNonce?: string;

@@ -238,6 +238,11 @@ export class ListenSession extends EventEmitter<ListenSessionEvents> {
     return { accepted: c.accepted, rejected: c.rejected, duplicates: c.duplicates, captureFailures: this.captureFailures, captureFile: this.store.file, redeliveries: this.server.redeliveries() };
   }
 
+  /** Requests being read or answered right now. */
+  get requestsInFlight(): number {
+    return this.server.requestsInFlight;
+  }
+
   /**
    * Stops accepting, finishes in-flight requests (up to graceMs), drains forwards and replies,
    * disables the bot (cleanup), closes the tunnel and the inspector, and writes what is queued.

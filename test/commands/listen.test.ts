@@ -229,25 +229,65 @@ describe('listen: echo', () => {
 });
 
 describe('listen: shutdown and timeouts', () => {
-  it('finishes an in-flight request on SIGINT before exiting 0', async () => {
+  it('finishes an in-flight request on SIGINT before exiting 0, saying so', async () => {
     const l = await startListen(['--no-tunnel']);
     const url = new URL(l.ready.localUrl);
     const body = JSON.stringify(callbackPayload());
+    // Expect: 100-continue makes the server say when it has the request in hand (its 100 is an event).
+    const req = request({ host: url.hostname, port: url.port, path: '/', method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' } });
     const reply = new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: '/', method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      req.on('response', (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
       req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
-        l.deps.signals.emit('SIGINT');
-        setTimeout(() => req.end(body.slice(10)), 50);
-      }, 50);
     });
+    req.write(body.slice(0, 10));
+    await new Promise((r) => req.once('continue', r));
+    l.deps.signals.emit('SIGINT');
+    // Said once the server has stopped accepting: the rest of the body arrives during the shutdown.
+    await l.deps.stderr.until('finishing 1 request in flight (Ctrl-C again to stop now)');
+    req.end(body.slice(10));
     expect(await reply).toBe(200);
     expect(await l.done).toBe(0);
     expect(l.deps.stderr.text()).toMatch(/1 request: 1 accepted/);
+  });
+
+  it('a Ctrl-C while the tunnel opens is not lost: listen stops once it is open, closes it and exits 0', async () => {
+    const t = fakeTunnel();
+    let opening: () => void = () => undefined;
+    const asked = new Promise<void>((r) => (opening = r));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const opener: TunnelOpener = async (o) => {
+      opening();
+      await gate;
+      return t.opener(o);
+    };
+    const deps = makeDeps({ home, openTunnel: opener, env: { NGROK_AUTHTOKEN: 'tok_123' } });
+    const done = main(['--json', 'listen', '--port', '0', '--no-register'], deps);
+    await asked;
+    deps.signals.emit('SIGINT');
+    release();
+    expect(await done).toBe(0);
+    expect(t.closed()).toBe(1);
+    expect(deps.signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('a second Ctrl-C while the tunnel opens leaves at once (130)', async () => {
+    let opening: () => void = () => undefined;
+    const asked = new Promise<void>((r) => (opening = r));
+    const opener: TunnelOpener = () => {
+      opening();
+      return new Promise(() => undefined); // never opens
+    };
+    const deps = makeDeps({ home, openTunnel: opener, env: { NGROK_AUTHTOKEN: 'tok_123' } });
+    const done = main(['--json', 'listen', '--port', '0', '--no-register'], deps);
+    await asked;
+    deps.signals.emit('SIGINT');
+    deps.signals.emit('SIGINT');
+    expect(await done).toBe(130);
+    expect(deps.signals.listenerCount('SIGINT')).toBe(0);
   });
 
   it('a second SIGINT forces the exit', async () => {
