@@ -53,7 +53,7 @@ export async function runSay(words: string[], flags: SayFlags, deps: Deps, globa
   }
   const text = fromStdin ? (deps.stdin.isTTY ? '' : (await readAll(deps.stdin)).replace(/\r?\n$/, '')) : words.join(' ');
   // All local checks (receiver, JSON, empty text) run before the profile is even loaded.
-  const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${globalThis.crypto.randomUUID()}` });
+  const body = buildBotMessage({ ...flags, text, muid: flags.muid ?? `cometbot-${Buffer.from(deps.randomBytes(12)).toString('hex')}` });
   const conn = await loadConnection(deps, out, globals, flags);
   const client = await createClient(out, conn.baseUrl, conn.apiKey, deps.env, deps.sleep);
   const botUid = conn.profile.bot.uid;

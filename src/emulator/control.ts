@@ -11,13 +11,15 @@ export interface ControlDeps {
   appId: string;
   region: string;
   startedAt: number;
+  /** The emulator's clock now (ms), so uptime follows an injected clock too. */
+  now: number;
   outbox: { since(seq: number): OutboxEntry[]; last(): number };
   reset(): void;
 }
 
 export function control(method: string, path: string, body: Json, query: URLSearchParams, d: ControlDeps): unknown {
   const { backend } = d;
-  if (method === 'GET' && path === '/_emulator/health') return { data: { ok: true, appId: d.appId, region: d.region, uptimeMs: Date.now() - d.startedAt } };
+  if (method === 'GET' && path === '/_emulator/health') return { data: { ok: true, appId: d.appId, region: d.region, uptimeMs: d.now - d.startedAt } };
   if (method === 'POST' && path === '/_emulator/reset') {
     d.reset();
     return { data: { ok: true } };

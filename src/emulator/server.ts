@@ -96,12 +96,14 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private readonly router: Router;
   /** What the last relay of each user message did, read back by userMessage() (events are synchronous). */
   private lastRelay?: { messageId: string; deliveries: Delivery[]; skipped: { bot: string; reason: string }[] };
-  private readonly startedAt = Date.now();
+  private readonly now: () => Date;
+  private readonly startedAt: number;
   private server?: Server;
 
   constructor(private readonly opts: EmulatorOptions = {}) {
     super();
-    const now = opts.now ?? (() => new Date());
+    const now = (this.now = opts.now ?? (() => new Date()));
+    this.startedAt = now().getTime();
     this.appId = opts.appId ?? 'emulator';
     this.region = opts.region ?? 'us';
     this.apiKey = opts.apiKey ?? 'emulator-key';
@@ -258,7 +260,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     try {
       body = await readJson(req, res);
       if (url.pathname.startsWith('/_emulator/')) {
-        payload = control(method, url.pathname, body, url.searchParams, { backend: this.backend, appId: this.appId, region: this.region, startedAt: this.startedAt, outbox: this.outboxLog, reset: () => this.reset() });
+        payload = control(method, url.pathname, body, url.searchParams, { backend: this.backend, appId: this.appId, region: this.region, startedAt: this.startedAt, now: this.now().getTime(), outbox: this.outboxLog, reset: () => this.reset() });
       } else {
         api = true;
         const base = /^\/v3(?:\.0)?(?=\/)/.exec(url.pathname);
@@ -294,7 +296,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     if (api) {
       const error = status >= 400 ? (payload as { error?: { code?: string; message?: string } }).error : undefined;
       const call = this.outboxLog.add({
-        at: new Date().toISOString(),
+        at: this.now().toISOString(),
         method,
         path: url.pathname,
         headers: redactHeaders(req.headers),

@@ -128,11 +128,6 @@ export class TestRun extends EventEmitter<TestRunEvents> {
     });
   }
 
-  /** The last lines the bot process printed (empty when the run did not start it). */
-  botOutput(n = 20): string[] {
-    return this.botProcess?.tail(n) ?? [];
-  }
-
   /** Runs every case; resolves with the summary (also emitted as `end`). */
   async run(): Promise<RunSummary> {
     const stage = this.stage;

@@ -173,6 +173,16 @@ describe('emulator: health, reset, outbox, turns', () => {
     expect(r.data).toMatchObject({ ok: true, appId: 'testapp', region: 'eu' });
   });
 
+  it('its uptime and the outbox times follow the clock it is given', async () => {
+    let t = Date.parse('2026-01-02T03:04:05.000Z');
+    emulator = await startEmulator({ now: () => new Date(t) });
+    t += 90_000;
+    const health = await fetch(`${emulator.url}/_emulator/health`).then((x) => x.json() as Promise<any>);
+    expect(health.data.uptimeMs).toBe(90_000);
+    await api(emulator, 'GET', '/users');
+    expect(emulator.outbox.at(-1)).toMatchObject({ path: '/v3/users', at: '2026-01-02T03:05:35.000Z' });
+  });
+
   it('the outbox lists every REST call, refused ones with CometChat’s code, apikey redacted, each bot reply linked to its callback', async () => {
     emulator = await startEmulator();
     const b = await botServer();
