@@ -79,5 +79,5 @@ describe('cometbot dev --tunnel (in-process, fake tunnel)', () => {
     deps.signals.emit('SIGINT');
     expect(await done).toBe(0);
     expect(() => process.kill(pid, 0)).toThrow();
-  }, 20_000);
+  });
 });

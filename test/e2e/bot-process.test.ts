@@ -125,7 +125,7 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(130);
     expect(pids.map(alive)).toEqual([false, false]);
-  }, 15_000);
+  });
 
   it('SIGKILL of cometbot mid-run: its keeper ends the bot, its children and the run folder', async () => {
     const child = spawn(process.execPath, [BIN, 'test', 'slow.convo.yaml', '--verbose', '--', 'node', 'family-bot.mjs'], { cwd: BOTS, env: { PATH: process.env.PATH, NO_COLOR: '1', IGNORE_SIGTERM: '0', ...env() } });
@@ -144,5 +144,5 @@ describe('cometbot test -- COMMAND (spawned)', () => {
     child.kill('SIGKILL'); // no exit handler of cometbot's runs
     await exited;
     expect(await waitUntil(() => !pids.some(alive) && !existsSync(folder), 5_000)).toBe(true);
-  }, 15_000);
+  });
 });

@@ -93,7 +93,7 @@ describe('cometbot dev (spawned)', () => {
     expect(await exited).toBe(0);
     expect(alive(Number(secondPid))).toBe(false);
     await expect(fetch(`${apiUrl}/users`)).rejects.toThrow();
-  }, 20_000);
+  });
 
   it('without a command: exit 2 saying how to give one', async () => {
     const { runCli } = await import('../helpers/cli.js');

@@ -23,7 +23,7 @@ describe('cometbot/emulator', () => {
     const said = await emu.userSays({ from: 'alice', to: 'my-bot', text: 'hi' });
     expect(said.callbacks).toEqual([{ bot: 'my-bot', status: 200, ms: expect.any(Number) }]);
     expect(bot.authorizations).toEqual([`Basic ${Buffer.from('u1:p1').toString('base64')}`]);
-    const reply = await emu.nextBotMessage({ timeout: 2000 });
+    const reply = await emu.nextBotMessage({ timeout: 20_000 });
     expect(reply).toMatchObject({ sender: 'my-bot', receiver: 'alice', receiverType: 'user', category: 'message', type: 'text', data: { text: 'echo: hi' } });
     expect(emu.outbox().map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['POST /v3/bots/my-bot/messages 200']);
   });

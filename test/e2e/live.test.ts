@@ -68,7 +68,7 @@ beforeAll(async () => {
   expect((await api('POST', '/users', { uid: 'release-bot', name: 'Release Bot' })).status).toBe(200);
   const made = await api('POST', '/bots', { uid: 'release-bot', webhookURL: `http://127.0.0.1:${port}/`, enabled: true, groupChatSetting: 'mentionedMessages', useBasicAuth: true, ...CALLBACK });
   expect(made.status).toBe(200);
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const child of [bot, emulate]) {
