@@ -95,13 +95,12 @@ export async function runEmulate(options: EmulateOptions, deps: Deps, globals: G
     const { canPrompt } = await import('../adapters/prompts.js');
     const interactive = !globals.json && canPrompt(deps, false);
     await Promise.race([signals.stopped, ...(interactive ? [chat(emulator, deps, out, as, printer)] : [])]);
-    await emulator.close();
-    const deliveries = emulator.backend.deliveries().length;
-    if (!globals.json) out.info(out.errColors.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
   } finally {
     signals.dispose();
-    await emulator.close(); // idempotent: also after a failure
+    await emulator.close(); // after a failure too
   }
+  const deliveries = emulator.backend.deliveries().length;
+  if (!globals.json) out.info(out.errColors.dim(`emulator stopped: ${emulator.backend.allMessages().length} message(s), ${deliveries} callback deliver${deliveries === 1 ? 'y' : 'ies'}`));
 }
 
 /** Lets the chat prompt step aside while an event is printed, then redraw itself with the typed text. */

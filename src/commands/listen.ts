@@ -161,6 +161,7 @@ export async function runListen(flags: ListenFlags, deps: Deps, globals: GlobalO
   try {
     if (flags.tunnel !== false && !authtoken) out.info(out.errColors.dim('no ngrok authtoken: local only. Add one with cometbot init --ngrok-authtoken <token> or NGROK_AUTHTOKEN=<token> for a public URL.'));
     const starting = authtoken && flags.tunnel !== false ? out.spin('Opening ngrok tunnel…', session.start()) : session.start();
+    starting.catch(() => undefined); // a start that fails after a forced exit is no longer anyone's concern
     // A second Ctrl-C while the tunnel opens: leave now (the first waits for it, then stops cleanly).
     const ready = await Promise.race([starting, signals.forced.then(() => Promise.reject(new CancelledError('stopped while starting')))]).catch((e: unknown) => {
       if (e instanceof CancelledError) session.destroy();
