@@ -20,6 +20,15 @@ describe('test --live: names on the wire', () => {
     expect(names.fileUser('cbt-alice')).toBe('alice');
     expect(names.fileGroup('cbt-k3x9aa-support')).toBe('support');
     expect(names.fileGroup('someone-elses')).toBe('someone-elses');
+    expect(names.fileUser('cbt-zed')).toBe('cbt-zed'); // not a name this run gave out
+  });
+
+  it('maps back the file\'s own spelling, whatever case the prefix or the uid has (CometChat keeps uids lower-case)', () => {
+    const upper = new LiveNames('QA-', 'k3x9aa', 'helper');
+    expect(upper.user('Alice')).toBe('qa-alice');
+    expect(upper.fileUser('qa-alice')).toBe('Alice');
+    expect(upper.group('Support')).toBe('qa-k3x9aa-support');
+    expect(upper.fileGroup('qa-k3x9aa-support')).toBe('Support');
     expect(names.mentions('<@uid:Weather-Bot> ask <@uid:bob>')).toBe('<@uid:Weather-Bot> ask <@uid:cbt-bob>');
   });
 

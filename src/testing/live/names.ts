@@ -5,6 +5,10 @@ import type { ConvoFile } from '../../core/convo/model.js';
 import { SEED_GROUP, SEED_USERS } from '../../core/convo/model.js';
 
 export class LiveNames {
+  /** The file's name of each wire name given out (CometChat keeps uids lower-case; the file may not). */
+  private readonly users = new Map<string, string>();
+  private readonly groups = new Map<string, string>();
+
   constructor(
     readonly prefix: string,
     readonly runId: string,
@@ -12,21 +16,25 @@ export class LiveNames {
   ) {}
 
   user(uid: string): string {
-    return uid.toLowerCase() === this.bot.toLowerCase() ? this.bot : `${this.prefix}${uid}`.toLowerCase();
+    if (uid.toLowerCase() === this.bot.toLowerCase()) return this.bot;
+    const wire = `${this.prefix}${uid}`.toLowerCase();
+    this.users.set(wire, uid);
+    return wire;
   }
 
   group(guid: string): string {
-    return `${this.prefix}${this.runId}-${guid}`.toLowerCase();
+    const wire = `${this.prefix}${this.runId}-${guid}`.toLowerCase();
+    this.groups.set(wire, guid);
+    return wire;
   }
 
-  /** A uid or guid seen on the wire, as the file names it. */
+  /** A uid or guid seen on the wire, as the file names it (a name this run did not give out is kept). */
   fileUser(wire: string): string {
-    return wire.startsWith(this.prefix) ? wire.slice(this.prefix.length) : wire;
+    return this.users.get(wire.toLowerCase()) ?? wire;
   }
 
   fileGroup(wire: string): string {
-    const own = `${this.prefix}${this.runId}-`;
-    return wire.startsWith(own) ? wire.slice(own.length) : wire;
+    return this.groups.get(wire.toLowerCase()) ?? wire;
   }
 
   /** `<@uid:alice>` → `<@uid:cbt-alice>` in a text (the bot's own mention is unchanged). */
