@@ -86,9 +86,25 @@ function routeUndici(): void {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const undici = require(path) as { EnvHttpProxyAgent?: new () => unknown; setGlobalDispatcher?: (d: unknown) => void };
-    if (undici.EnvHttpProxyAgent && undici.setGlobalDispatcher) undici.setGlobalDispatcher(new undici.EnvHttpProxyAgent());
+    if (undici.EnvHttpProxyAgent && undici.setGlobalDispatcher) undici.setGlobalDispatcher(withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent!()));
   } catch {
     // an undici too old for EnvHttpProxyAgent (< 6.11): its direct calls are not routed
   }
 }
+/** The agent is ours, not the bot's: its "experimental" warning would only be noise in the bot's output. */
+function withoutExperimentalWarning<T>(make: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === 'UNDICI-EHPA') return;
+    return (emitWarning as (...a: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 routeUndici();

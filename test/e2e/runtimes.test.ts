@@ -53,6 +53,8 @@ describe('cometbot test -- COMMAND reaches the emulator from every common client
       expect(out.stdout).toContain(`wild-bot → alice: ${r.reply}`);
       expect(out.stdout).toMatch(/^1 passed, 0 failed/m);
       expect(out.code).toBe(0);
+      // What cometbot puts into the bot stays silent: the bot's output is the bot's own.
+      expect(out.stderr).not.toMatch(/UNDICI-EHPA|ExperimentalWarning|--trace-warnings/);
     }, 90_000);
   }
 });
