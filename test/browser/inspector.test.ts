@@ -45,6 +45,7 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', { timeout: 60_000
     expect(ready.inspectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      timeout: 55_000, // a hang guard: Chromium starts slowly on a loaded 2-core machine
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });
@@ -53,6 +54,7 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', { timeout: 60_000
   // depends on what another posted, clicked or selected.
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(50_000); // waits end on the event; this only bounds a hang
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ready.inspectUrl).origin });
     await page.goto(ready.inspectUrl);
     await page.waitForSelector('#live');
@@ -190,6 +192,7 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', { timeout: 60_000
     const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>other site</p>'));
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherPage = await browser.newPage();
+    otherPage.setDefaultTimeout(50_000);
     await otherPage.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
     const status = await otherPage.evaluate(async (inspect) => {
       try {
@@ -224,7 +227,7 @@ describe.skipIf(!haveChromium)('listen --inspect in Chromium', { timeout: 60_000
   });
 });
 
-describe.skipIf(!haveChromium)('captures inspect in Chromium (read-only, 10,000 captures)', () => {
+describe.skipIf(!haveChromium)('captures inspect in Chromium (read-only, 10,000 captures)', { timeout: 60_000 }, () => {
   it('lists 10,000 captures with only the visible rows in the DOM, and filters them', async () => {
     const { writeManyCaptures } = await import('../helpers/many-captures.js');
     const home = tempHome();
@@ -233,9 +236,10 @@ describe.skipIf(!haveChromium)('captures inspect in Chromium (read-only, 10,000 
     const done = main(['--json', 'captures', 'inspect', '--inspect-port', '0'], deps);
     await deps.stdout.until('inspectUrl');
     const { inspectUrl } = JSON.parse(deps.stdout.text().trim());
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, timeout: 55_000, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.setDefaultTimeout(50_000);
       await page.goto(inspectUrl);
       await page.waitForSelector('.row:has-text("message number 9999")');
       expect(await page.locator('#count').textContent()).toBe('10000');

@@ -13,7 +13,8 @@ export function output(isTTY = false): CapturedStream {
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.isTTY = isTTY;
   stream.text = () => Buffer.concat(chunks).toString('utf8');
-  stream.until = (needle, timeoutMs = 5_000) =>
+  // A guard against a hang, not a budget: a loaded CI machine is slow, a missing write is an error either way.
+  stream.until = (needle, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {
       const found = () => (typeof needle === 'string' ? stream.text().includes(needle) : typeof needle === 'function' ? needle(stream.text()) : needle.test(stream.text()));
       if (found()) return resolve();
