@@ -146,6 +146,6 @@ describe.concurrent('cometbot test -- COMMAND (spawned)', () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL'); // no exit handler of cometbot's runs
     await exited;
-    expect(await waitUntil(() => !pids.some(alive) && !existsSync(folder), 5_000)).toBe(true);
+    expect(await waitUntil(() => !pids.some(alive) && !existsSync(folder), 20_000)).toBe(true);
   });
 });
