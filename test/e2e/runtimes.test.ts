@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/deps.js';
 
@@ -21,7 +21,7 @@ function has(command: string, probe: string[] = ['--version']): boolean {
   }
 }
 
-/** Go builds into a cache: one kept across runs of this suite, in the OS temp folder. */
+/** Go builds into a cache of its own, in the suite's temp folder (removed with it). */
 const GOCACHE = join(tmpdir(), 'cometbot-test-gocache');
 mkdirSync(GOCACHE, { recursive: true });
 
@@ -38,17 +38,18 @@ const runtimes: { name: string; command: string[]; reply: string; available: boo
 ];
 
 describe('a bot whose client bypasses the routing', () => {
-  it('is told it never reached the emulator, and what to do for its runtime', async () => {
+  it('is told it never reached the emulator, and what to do for its runtime', async ({ expect }) => {
     const out = await runCli(['test', 'hello.convo.yaml', '--', 'python3', 'urllib_bot.py'], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, BYPASS: '1' }, cwd: BOTS });
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/hint: the bot never reached the emulator \(no REST call; its output says: failed: .*\)\. Python: requests, httpx, urllib and aiohttp are routed/);
   });
 });
 
-describe('cometbot test -- COMMAND reaches the emulator from every common client', () => {
+// Concurrent: each case waits on its own processes (a JVM, a Go build), so they overlap well.
+describe.concurrent('cometbot test -- COMMAND reaches the emulator from every common client', () => {
   for (const r of runtimes) {
     if (!r.available) console.warn(`skipped: ${r.name} (${r.command[0]} is not installed here)`);
-    it.skipIf(!r.available)(`passes a bot unchanged: ${r.name}`, async () => {
+    it.skipIf(!r.available)(`passes a bot unchanged: ${r.name}`, async ({ expect }) => {
       const out = await runCli(['test', 'reach.convo.yaml', '--verbose', '--start-timeout', '60s', '--', ...r.command], { env: { HOME: tempHome(), TMPDIR: process.env.TMPDIR, ...r.env }, cwd: BOTS, timeoutMs: 80_000 });
       expect(out.stdout).toContain(`wild-bot → alice: ${r.reply}`);
       expect(out.stdout).toMatch(/^1 passed, 0 failed/m);
