@@ -182,7 +182,9 @@ export class TestRun extends EventEmitter<TestRunEvents> {
         }
         // What the bot printed during this case only (earlier cases' lines would mislead).
         if (result.status === 'failed' && this.botProcess) {
-          await this.botProcess.settle();
+          // The bot's last words come as late as its answers did: a loaded machine slows both alike.
+          const pace = Math.max(0, ...result.ackMs, ...result.replyMs);
+          await this.botProcess.settle(Math.min(1_000, Math.max(200, 3 * pace)));
           result.botOutput = this.botProcess.tail(20, printed);
           const hint = neverReached(result, this.opts.bot!.command);
           if (hint && result.failure) result.failure.hint = hint;
