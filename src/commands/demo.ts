@@ -6,7 +6,8 @@ import { SUMMARY } from './summaries.js';
 import type { CometChatClient } from '../adapters/cometchat-client.js';
 import type { AcceptedRequest } from '../listen/callback-server.js';
 import type { BotMessageEvent } from '../emulator/server.js';
-import { CliError } from '../errors.js';
+import { CancelledError, CliError } from '../errors.js';
+import { untilStopped } from './until-stopped.js';
 import { createOutput, globalOptions, type GlobalOptions } from './context.js';
 
 const STEP_TIMEOUT_MS = 8_000;
@@ -71,11 +72,23 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, globals: Gl
     signals,
   });
 
+  // Ctrl-C ends the step in progress; the finally below still closes everything and removes the home.
+  const signals = untilStopped(deps.signals);
+  const stopped = signals.stopped.then((): never => {
+    throw new CancelledError('demo stopped', 'nothing was left behind: the emulator and listen are closed, the demo folder removed');
+  });
+  stopped.catch(() => undefined);
+
   let n = 0;
+  // The step at work: after a Ctrl-C it is let finish (at most its timeout) before the clean-up, so
+  // nothing it writes lands in a folder already removed.
+  let current: Promise<unknown> | undefined;
   const step = async <T>(label: string, work: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> => {
     n++;
     try {
-      const value = await withTimeout(work(), STEP_TIMEOUT_MS, label);
+      const working = withTimeout(work(), STEP_TIMEOUT_MS, label);
+      current = working;
+      const value = await Promise.race([working, stopped]);
       const extra = detail?.(value);
       if (globals.json) out.jsonLine({ step: n, label, ok: true });
       else out.data(`${out.colors.green('✔')} ${label}${extra ? out.colors.dim(`  ${extra}`) : ''}`);
@@ -83,6 +96,7 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, globals: Gl
     } catch (e) {
       if (globals.json) out.jsonLine({ step: n, label, ok: false, error: (e as Error).message });
       else out.data(`${out.colors.red('✖')} ${label}`);
+      if (e instanceof CancelledError) throw e;
       throw new CliError(`demo step ${n} failed (${label}): ${(e as Error).message.split('\n')[0]}`, 'run again with COMETBOT_DEBUG=1, and please report it if it keeps failing');
     }
   };
@@ -183,6 +197,8 @@ export async function runDemo(flags: { keep?: boolean }, deps: Deps, globals: Gl
       out.data('Then with your CometChat app: cometbot init, cometbot listen --forward-to http://localhost:3000/');
     } else out.jsonLine({ done: true, seconds: Number(seconds) });
   } finally {
+    signals.dispose();
+    await current?.catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
     if (flags.keep && home) out.info(`kept ${home}`);
     else if (home) rmSync(home, { recursive: true, force: true });
