@@ -1,12 +1,15 @@
 // Regular expressions from conversation files run in a worker thread with a time budget: a pattern
 // that backtracks catastrophically (`^(a+)+$` on a long reply) fails its step with a reason instead of
 // spinning the run at 100 % CPU where Ctrl-C cannot reach it. The worker is one per run, reused,
-// replaced after a timeout (terminate() stops even a busy loop), and ended with the run.
+// replaced after a timeout (terminate() stops even a busy loop), and ended with the run. The budget
+// counts from the moment the worker starts the match, never its start-up or a queue: a loaded machine
+// is not a catastrophic pattern.
 import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ id, source, flags, text }) => {
+  parentPort.postMessage({ id, started: true });
   try {
     const re = new RegExp(source, flags.replace(/[gy]/g, ''));
     const m = re.exec(text);
@@ -30,7 +33,7 @@ export class RegexTimeout extends Error {
 export class RegexGuard {
   private worker?: Worker;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (r: { ok: boolean; groups?: Record<string, string> }) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { started: () => void; resolve: (r: { ok: boolean; groups?: Record<string, string> }) => void; reject: (e: Error) => void }>();
   private closed = false;
 
   constructor(private readonly budgetMs = 1_000) {}
@@ -58,14 +61,16 @@ export class RegexGuard {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const expire = () => {
         this.waiting.delete(id);
         // The worker is stuck in that match: end it; the next test gets a fresh one.
         if (this.worker === worker) this.worker = undefined;
         void worker.terminate();
         reject(new RegexTimeout(regex, text.length, this.budgetMs));
-      }, this.budgetMs);
+      };
       this.waiting.set(id, {
+        started: () => (timer = setTimeout(expire, this.budgetMs)),
         resolve: (r) => {
           clearTimeout(timer);
           resolve(r);
@@ -82,9 +87,10 @@ export class RegexGuard {
   private spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
-    worker.on('message', (m: { id: number; ok?: boolean; groups?: Record<string, string>; error?: string }) => {
+    worker.on('message', (m: { id: number; started?: true; ok?: boolean; groups?: Record<string, string>; error?: string }) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
+      if (m.started) return w.started();
       this.waiting.delete(m.id);
       if (m.error !== undefined) w.reject(new Error(m.error));
       else w.resolve({ ok: Boolean(m.ok), ...(m.groups ? { groups: m.groups } : {}) });

@@ -63,8 +63,8 @@ describe('cometbot dev --tunnel (in-process, fake tunnel)', () => {
     writeFileSync(join(dir, 'bot.mjs'), BOT);
     const deps = makeDeps({ home, env: { NGROK_AUTHTOKEN: 'test-token', COMETCHAT_API_KEY: TEST_KEY, PATH: process.env.PATH }, openTunnel: passThrough });
     const done = main(['dev', '--tunnel', '--watch', dir, '--', process.execPath, join(dir, 'bot.mjs')], deps);
-    await deps.stderr.until(/started .*bot\.mjs \(pid (\d+)\)/, 10_000);
-    await deps.stderr.until(/cometbot dev: CometChat's callbacks for bot helper at http:\/\/127\.0\.0\.1:\d+\/, forwarded to http:\/\/127\.0\.0\.1:\d+\//, 10_000);
+    await deps.stderr.until(/started .*bot\.mjs \(pid (\d+)\)/);
+    await deps.stderr.until(/cometbot dev: CometChat's callbacks for bot helper at http:\/\/127\.0\.0\.1:\d+\/, forwarded to http:\/\/127\.0\.0\.1:\d+\//);
     const pid = Number(/pid (\d+)/.exec(deps.stderr.text())![1]);
     // The webhook was registered with the public URL, as listen does.
     const publicUrl = emulator.backend.bots.find('helper')!.webhookURL!;
@@ -75,7 +75,7 @@ describe('cometbot dev --tunnel (in-process, fake tunnel)', () => {
     expect(r.status).toBe(200);
     expect(((await stored) as { message: { data: { text: string } } }).message.data.text).toBe('tunnel: hi');
     // One line per turn: the callback and how the bot answered it.
-    await deps.stdout.until(/^alice → helper: hi {2}⇢ 200 in \d+ ms$/m, 5_000);
+    await deps.stdout.until(/^alice → helper: hi {2}⇢ 200 in \d+ ms$/m);
     deps.signals.emit('SIGINT');
     expect(await done).toBe(0);
     expect(() => process.kill(pid, 0)).toThrow();
