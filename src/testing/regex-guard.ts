@@ -20,6 +20,9 @@ parentPort.on('message', ({ id, source, flags, text }) => {
 });
 `;
 
+/** A bound on a worker that never comes up, far above any start-up a loaded machine shows. */
+const STARTUP_LIMIT_MS = 30_000;
+
 export class RegexTimeout extends Error {
   constructor(
     readonly regex: RegExp,
@@ -61,7 +64,13 @@ export class RegexGuard {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      // Until the worker starts the match only a hang is bounded (a worker that never comes up).
+      let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+        this.waiting.delete(id);
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+        reject(new Error(`the regular expression worker did not start within ${STARTUP_LIMIT_MS / 1000} s`));
+      }, STARTUP_LIMIT_MS);
       const expire = () => {
         this.waiting.delete(id);
         // The worker is stuck in that match: end it; the next test gets a fresh one.
@@ -70,7 +79,10 @@ export class RegexGuard {
         reject(new RegexTimeout(regex, text.length, this.budgetMs));
       };
       this.waiting.set(id, {
-        started: () => (timer = setTimeout(expire, this.budgetMs)),
+        started: () => {
+          clearTimeout(timer);
+          timer = setTimeout(expire, this.budgetMs);
+        },
         resolve: (r) => {
           clearTimeout(timer);
           resolve(r);
